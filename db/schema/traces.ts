@@ -1,0 +1,70 @@
+import { sql } from "drizzle-orm";
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { projects } from "./projects";
+
+export const traceStatus = pgEnum("trace_status", ["ok", "error"]);
+
+/**
+ * One LLM call. Everything the dashboards aggregate (tokens, cost, latency)
+ * is a typed column; `metadata` keeps whatever else the client sent.
+ */
+export const traces = pgTable(
+  "traces",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    id: uuid("id").notNull().defaultRandom(),
+    /** The client's id, the idempotency key within the project. */
+    externalId: text("external_id").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    provider: text("provider"),
+    /** The model the client requested. */
+    model: text("model"),
+    /** The snapshot the provider answered with (response model / system fingerprint). */
+    modelVersion: text("model_version"),
+    route: text("route"),
+    /** A string, or a chat transcript `[{role, content}]`. */
+    prompt: jsonb("prompt"),
+    response: jsonb("response"),
+    /** Plain text of the prompt's last user turn and of the response, for search and embedding. */
+    promptText: text("prompt_text"),
+    responseText: text("response_text"),
+    latencyMs: doublePrecision("latency_ms"),
+    ttftMs: doublePrecision("ttft_ms"),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    costUsd: numeric("cost_usd", { precision: 18, scale: 10, mode: "number" }),
+    status: traceStatus("status").notNull().default("ok"),
+    error: text("error"),
+    finishReason: text("finish_reason"),
+    userId: text("user_id"),
+    sessionId: text("session_id"),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.id] }),
+    uniqueIndex("traces_project_external_key").on(t.projectId, t.externalId),
+    index("traces_project_started_idx").on(t.projectId, t.startedAt),
+    index("traces_project_model_started_idx").on(t.projectId, t.model, t.startedAt),
+    index("traces_tags_idx").using("gin", t.tags),
+  ],
+);
+
+export type Trace = typeof traces.$inferSelect;
+export type NewTrace = typeof traces.$inferInsert;

@@ -1,0 +1,96 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable Driftline reads, validated once. A bad value
+ * stops start-up with a message that names the variable (see README
+ * "Configuration" for the full list).
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const envSchema = z
+  .object({
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+        .optional(),
+    ),
+    DRIFTLINE_DATA_DIR: optionalString,
+    DRIFTLINE_INIT_ADMIN_EMAIL: optionalString.pipe(z.email("must be an email address").optional()),
+    DRIFTLINE_INIT_ADMIN_PASSWORD: optionalString.pipe(
+      z.string().min(8, "must be at least 8 characters").optional(),
+    ),
+    DRIFTLINE_INIT_PROJECT: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a slug: lowercase letters, digits and dashes")
+        .optional(),
+    ),
+    DRIFTLINE_INIT_API_KEY: optionalString.pipe(
+      z.string().min(16, "must be at least 16 characters").optional(),
+    ),
+    DRIFTLINE_DEMO: optionalString.pipe(z.enum(["0", "1", "true", "false"]).optional()),
+    NEXTAUTH_SECRET: optionalString,
+    NEXTAUTH_URL: optionalString.pipe(z.url("must be a URL").optional()),
+    GITHUB_ID: optionalString,
+    GITHUB_SECRET: optionalString,
+    OIDC_ISSUER: optionalString.pipe(z.url("must be a URL").optional()),
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_NAME: optionalString,
+    DRIFTLINE_SESSION_MAX_AGE_HOURS: optionalString.pipe(
+      z.coerce.number().int().positive("must be a positive number of hours").optional(),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    const pairs: Array<[keyof typeof env, keyof typeof env]> = [
+      ["DRIFTLINE_INIT_ADMIN_EMAIL", "DRIFTLINE_INIT_ADMIN_PASSWORD"],
+      ["DRIFTLINE_INIT_ADMIN_PASSWORD", "DRIFTLINE_INIT_ADMIN_EMAIL"],
+      ["DRIFTLINE_INIT_API_KEY", "DRIFTLINE_INIT_PROJECT"],
+      ["GITHUB_ID", "GITHUB_SECRET"],
+      ["GITHUB_SECRET", "GITHUB_ID"],
+      ["OIDC_CLIENT_ID", "OIDC_ISSUER"],
+      ["OIDC_ISSUER", "OIDC_CLIENT_ID"],
+      ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"],
+    ];
+    for (const [given, needed] of pairs) {
+      if (env[given] !== undefined && env[needed] === undefined) {
+        ctx.addIssue({ code: "custom", path: [needed], message: `is required when ${given} is set` });
+      }
+    }
+  });
+
+export type DriftlineEnv = z.output<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: Array<{ variable: string; message: string }>) {
+    super(
+      "Invalid Driftline configuration:\n" +
+        problems.map((p) => `  ${p.variable} ${p.message}`).join("\n") +
+        "\nSee README.md, section Configuration.",
+    );
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): DriftlineEnv {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "environment"),
+        message: issue.message,
+      })),
+    );
+  }
+  return result.data;
+}
+
+let cached: DriftlineEnv | undefined;
+export function env(): DriftlineEnv {
+  cached ??= parseEnv();
+  return cached;
+}

@@ -1,0 +1,56 @@
+/**
+ * The shape every ingest protocol (native batch, OTLP GenAI, OpenInference,
+ * OpenLLMetry, legacy keys) is normalised into before it is stored. One
+ * NormalizedTrace is one LLM call; it maps 1:1 onto a row of `traces` plus
+ * its `scores` rows.
+ */
+export type ChatMessage = {
+  role: string;
+  content: string;
+  /** Tool calls, images, etc. that are not plain text, kept for display. */
+  parts?: unknown[];
+  name?: string;
+};
+
+/** A prompt or a response: plain text, or a chat transcript. */
+export type TraceText = string | ChatMessage[];
+
+export type TraceStatus = "ok" | "error";
+
+export type NormalizedTrace = {
+  /** The client's id: the idempotency key within a project. Generated when absent. */
+  externalId: string;
+  /** Start time of the call. */
+  timestamp: Date;
+  provider: string | null;
+  /** The model the client asked for (e.g. "gpt-4o"). */
+  model: string | null;
+  /** The dated snapshot / fingerprint the provider answered with (e.g. "gpt-4o-2024-08-06"). */
+  modelVersion: string | null;
+  /** Router decision / route label. */
+  route: string | null;
+  prompt: TraceText | null;
+  response: TraceText | null;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  status: TraceStatus;
+  error: string | null;
+  finishReason: string | null;
+  userId: string | null;
+  sessionId: string | null;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  /** name → value, e.g. { "user_feedback": 1, "judge.helpfulness": 0.8 } */
+  scores: Record<string, number>;
+};
+
+/** Where a rejected value was and what was wrong with it. */
+export type FieldError = { path: string; message: string };
+
+export type ItemOutcome =
+  | { index: number; id: string; status: "accepted" }
+  | { index: number; id: string; status: "duplicate" }
+  | { index: number; id: string | null; status: "rejected"; errors: FieldError[] };

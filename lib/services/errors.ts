@@ -1,0 +1,42 @@
+/** The one error family services throw; route handlers map it to HTTP (lib/http/errors.ts). */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: Array<{ path: string; message: string }>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends ServiceError {
+  constructor(details: Array<{ path: string; message: string }>, message = "Invalid input") {
+    super("invalid_input", message, 422, details);
+  }
+}
+
+export class UnauthenticatedError extends ServiceError {
+  constructor(message = "Authentication required") {
+    super("unauthenticated", message, 401);
+  }
+}
+
+export class ForbiddenError extends ServiceError {
+  constructor(message = "Your role does not allow this") {
+    super("forbidden", message, 403);
+  }
+}
+
+export class NotFoundError extends ServiceError {
+  constructor(what: string) {
+    super("not_found", `${what} not found`, 404);
+  }
+}
+
+export class ConflictError extends ServiceError {
+  constructor(message: string) {
+    super("conflict", message, 409);
+  }
+}
