@@ -42,7 +42,11 @@ const envSchema = z
     OIDC_CLIENT_SECRET: optionalString,
     OIDC_NAME: optionalString,
     DRIFTLINE_SESSION_MAX_AGE_HOURS: optionalString.pipe(
-      z.coerce.number().int().positive("must be a positive number of hours").optional(),
+      z
+        .string()
+        .regex(/^[1-9]\d*$/, "must be a positive whole number of hours")
+        .transform(Number)
+        .optional(),
     ),
   })
   .superRefine((env, ctx) => {

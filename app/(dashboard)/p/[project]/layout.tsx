@@ -1,0 +1,30 @@
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { Sidebar } from "@/components/layout/sidebar";
+import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { listProjectsForUser } from "@/lib/queries/projects";
+import { getDatabase } from "@/lib/server/database";
+import { NotFoundError } from "@/lib/services/errors";
+
+export default async function ProjectLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ project: string }>;
+}) {
+  const { project: slug } = await params;
+  const user = await requireUser();
+  const access = await getProjectAccess(user, slug).catch((error: unknown) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const { db } = await getDatabase();
+  const projects = await listProjectsForUser(db, user.id);
+  return (
+    <div className="shell">
+      <Sidebar projectSlug={slug} projects={projects} user={user} role={access.role} />
+      <main className="main">{children}</main>
+    </div>
+  );
+}

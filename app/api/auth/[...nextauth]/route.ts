@@ -1,0 +1,12 @@
+import NextAuth from "next-auth";
+import { authOptions } from "@/lib/auth/options";
+
+type Context = { params: Promise<{ nextauth: string[] }> };
+
+// next-auth v4 reads `params` synchronously; Next 16 passes a promise.
+async function handler(request: Request, context: Context) {
+  const params = await context.params;
+  return NextAuth(request as never, { params } as never, authOptions()) as Promise<Response>;
+}
+
+export { handler as GET, handler as POST };

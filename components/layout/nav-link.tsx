@@ -1,0 +1,15 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
+
+export function NavLink({ href, exact, children }: { href: string; exact?: boolean; children: ReactNode }) {
+  const pathname = usePathname();
+  const active = exact ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
+  return (
+    <Link href={href} aria-current={active ? "page" : undefined}>
+      {children}
+    </Link>
+  );
+}

@@ -1,0 +1,26 @@
+// Starts the built app for the end-to-end suite on a fresh embedded database
+// with a known admin, project and API key (the headless start variables).
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { E2E } from "./fixtures/constants.mjs";
+
+const port = process.argv[2] ?? "3100";
+const dataDir = mkdtempSync(path.join(tmpdir(), "driftline-e2e-"));
+const env = {
+  ...process.env,
+  DRIFTLINE_DATA_DIR: dataDir,
+  DRIFTLINE_INIT_ADMIN_EMAIL: E2E.adminEmail,
+  DRIFTLINE_INIT_ADMIN_PASSWORD: E2E.adminPassword,
+  DRIFTLINE_INIT_PROJECT: E2E.project,
+  DRIFTLINE_INIT_API_KEY: E2E.apiKey,
+  DRIFTLINE_DEMO: "1",
+  NEXTAUTH_SECRET: "e2e-secret-not-for-production",
+  NEXTAUTH_URL: `http://localhost:${port}`,
+};
+delete env.DATABASE_URL;
+const next = path.resolve("node_modules/next/dist/bin/next");
+const child = spawn(process.execPath, [next, "start", "-p", port], { stdio: "inherit", env });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code) => process.exit(code ?? 0));

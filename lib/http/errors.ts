@@ -1,0 +1,19 @@
+import { ServiceError } from "@/lib/services/errors";
+
+export type ErrorBody = { error: { code: string; message: string; details?: Array<{ path: string; message: string }> } };
+
+/**
+ * The one mapping from thrown errors to HTTP answers. Service errors carry
+ * their status, code and field paths; anything else is a 500 whose details
+ * stay in the server log.
+ */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ServiceError) {
+    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    if (error.details) body.error.details = error.details;
+    return Response.json(body, { status: error.status });
+  }
+  console.error("[driftline] unexpected error:", error);
+  const body: ErrorBody = { error: { code: "internal_error", message: "Something went wrong on our side." } };
+  return Response.json(body, { status: 500 });
+}

@@ -1,0 +1,22 @@
+import { EnvError, parseEnv } from "@/lib/env";
+import { getDatabase } from "./database";
+
+/** Server start: a bad environment stops the process; an unreachable database does not. */
+export async function boot(): Promise<void> {
+  try {
+    parseEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(`[driftline] ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  try {
+    const handle = await getDatabase();
+    console.log(`[driftline] database ready (${handle.driver})`);
+  } catch (error) {
+    // Keep serving: /api/health answers 503 with the reason until the database is back.
+    console.error("[driftline] database not ready:", error instanceof Error ? error.message : error);
+  }
+}
