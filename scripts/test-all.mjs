@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// `npm test`: every suite, one summary.
+//   1. unit      — vitest, pure logic (no database)
+//   2. database  — vitest against PGlite, and against TEST_DATABASE_URL when set
+//   3. e2e       — Playwright in the system Chromium against the production build
+// Prints `N passed, N failed` summed over all suites and exits non-zero on any failure.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+process.chdir(root);
+const out = path.join(root, "test-results");
+mkdirSync(out, { recursive: true });
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+const only = process.argv.slice(2);
+const wanted = (suite) => only.length === 0 || only.includes(suite);
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const lines = [];
+
+function run(command, args, extraEnv = {}) {
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...extraEnv } });
+  return { status: result.status ?? 1, seconds: (Date.now() - started) / 1000 };
+}
+
+function vitestSuite(name, project, extraEnv) {
+  const report = path.join(out, `${name}.json`);
+  rmSync(report, { force: true });
+  const { status, seconds } = run(
+    bin("vitest"),
+    ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    extraEnv,
+  );
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  if (existsSync(report)) {
+    const json = JSON.parse(readFileSync(report, "utf8"));
+    passed = json.numPassedTests ?? 0;
+    failed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0);
+    skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+  }
+  if (status !== 0 && failed === 0) failed = 1; // crashed before reporting
+  record(name, passed, failed, skipped, seconds);
+}
+
+function record(name, passed, failed, skipped, seconds) {
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  lines.push(`${name.padEnd(10)} ${String(passed).padStart(4)} passed ${String(failed).padStart(3)} failed ${String(skipped).padStart(3)} skipped  ${seconds.toFixed(1)}s`);
+}
+
+if (wanted("unit")) vitestSuite("unit", "unit");
+
+if (wanted("db")) {
+  if (!process.env.TEST_DATABASE_URL) {
+    console.log("[test] TEST_DATABASE_URL is not set: the database suite runs on PGlite only.");
+  }
+  vitestSuite("database", "db");
+}
+
+if (wanted("e2e")) {
+  const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!existsSync(chromium)) {
+    console.error(`[test] Chromium not found at ${chromium}: install it (apt-get install chromium) or set CHROMIUM_PATH.`);
+    record("e2e", 0, 1, 0, 0);
+  } else {
+    let built = true;
+    if (process.env.DRIFTLINE_SKIP_BUILD !== "1") {
+      console.log("[test] building the app for the end-to-end suite (next build)…");
+      built = run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"]).status === 0;
+    }
+    if (!built) {
+      record("e2e", 0, 1, 0, 0);
+    } else {
+      const report = path.join(out, "e2e.json");
+      rmSync(report, { force: true });
+      const { status, seconds } = run(bin("playwright"), ["test"]);
+      let passed = 0;
+      let failed = 0;
+      let skipped = 0;
+      if (existsSync(report)) {
+        const stats = JSON.parse(readFileSync(report, "utf8")).stats ?? {};
+        passed = (stats.expected ?? 0) + (stats.flaky ?? 0);
+        failed = stats.unexpected ?? 0;
+        skipped = stats.skipped ?? 0;
+      }
+      if (status !== 0 && failed === 0) failed = 1;
+      record("e2e", passed, failed, skipped, seconds);
+    }
+  }
+}
+
+console.log("\n" + lines.join("\n"));
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);
