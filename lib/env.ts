@@ -41,6 +41,13 @@ const envSchema = z
     OIDC_CLIENT_ID: optionalString,
     OIDC_CLIENT_SECRET: optionalString,
     OIDC_NAME: optionalString,
+    DRIFTLINE_RATE_LIMIT: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d+$/, "must be a whole number of requests per second per API key (0 turns the limit off)")
+        .transform(Number)
+        .optional(),
+    ),
     DRIFTLINE_SESSION_MAX_AGE_HOURS: optionalString.pipe(
       z
         .string()

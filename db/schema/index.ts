@@ -1,5 +1,6 @@
 export * from "./accounts";
 export * from "./api-keys";
+export * from "./embedding-backlog";
 export * from "./embedding-models";
 export * from "./embeddings";
 export * from "./memberships";

@@ -6,6 +6,11 @@ export const projects = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     slug: text("slug").notNull(),
     name: text("name").notNull(),
+    /**
+     * Which PII kinds are replaced by placeholders before traces are stored:
+     * "default" (all kinds), "off", or a comma list (lib/ingest/redact.ts).
+     */
+    redaction: text("redaction").notNull().default("default"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("projects_slug_key").on(t.slug)],

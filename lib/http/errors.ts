@@ -1,4 +1,4 @@
-import { ServiceError } from "@/lib/services/errors";
+import { RateLimitedError, ServiceError, UnavailableError } from "@/lib/services/errors";
 
 export type ErrorBody = { error: { code: string; message: string; details?: Array<{ path: string; message: string }> } };
 
@@ -11,7 +11,10 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof ServiceError) {
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
     if (error.details) body.error.details = error.details;
-    return Response.json(body, { status: error.status });
+    const headers = new Headers();
+    if (error instanceof RateLimitedError) headers.set("Retry-After", String(error.retryAfterSeconds));
+    if (error instanceof UnavailableError) headers.set("Retry-After", "5");
+    return Response.json(body, { status: error.status, headers });
   }
   console.error("[driftline] unexpected error:", error);
   const body: ErrorBody = { error: { code: "internal_error", message: "Something went wrong on our side." } };

@@ -40,3 +40,22 @@ export class ConflictError extends ServiceError {
     super("conflict", message, 409);
   }
 }
+
+export class PayloadError extends ServiceError {
+  constructor(status: 400 | 413 | 415, message: string, details?: Array<{ path: string; message: string }>) {
+    super(status === 413 ? "payload_too_large" : status === 415 ? "unsupported_media_type" : "invalid_payload", message, status, details);
+  }
+}
+
+export class RateLimitedError extends ServiceError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("rate_limited", `Too many requests for this API key; retry after ${retryAfterSeconds} s`, 429);
+  }
+}
+
+/** The database could not take the batch; nothing of it was stored, so the caller may retry. */
+export class UnavailableError extends ServiceError {
+  constructor(message = "The database is unavailable; nothing was stored, retry later") {
+    super("unavailable", message, 503);
+  }
+}

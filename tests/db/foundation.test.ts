@@ -94,7 +94,7 @@ describe.each(dbTargets())("foundation on $name", (target) => {
         and tc.table_name in (select table_name from information_schema.columns
                               where column_name = 'project_id' and table_schema = 'public')`);
     expect(rows.map((r) => r.table_name).sort()).toEqual(
-      ["api_keys", "embeddings", "hourly_rollups", "memberships", "scores", "traces"].sort(),
+      ["api_keys", "embedding_backlog", "embeddings", "hourly_rollups", "memberships", "scores", "traces"].sort(),
     );
     for (const row of rows) expect(row.first_column, row.table_name).toBe("project_id");
   });

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { scores, traces, type NewTrace } from "@/db/schema";
+import { embeddingBacklog, scores, traces, type NewTrace } from "@/db/schema";
 import { promptToText, responseToText } from "@/lib/ingest/text";
 import type { NormalizedTrace } from "@/lib/ingest/types";
 
@@ -75,6 +75,18 @@ export async function recordTraces(
           source: input.scoreSource ?? "sdk",
         }));
       });
+      // Queue every stored prompt and response for the embedding job, in the same transaction.
+      const backlogRows = unique.flatMap((t) => {
+        const traceId = insertedIds.get(t.externalId);
+        if (!traceId) return [];
+        const rows: Array<{ projectId: string; traceId: string; kind: "prompt" | "response" }> = [];
+        if (promptToText(t.prompt)?.trim()) rows.push({ projectId, traceId, kind: "prompt" });
+        if (responseToText(t.response)?.trim()) rows.push({ projectId, traceId, kind: "response" });
+        return rows;
+      });
+      for (let start = 0; start < backlogRows.length; start += 2000) {
+        await tx.insert(embeddingBacklog).values(backlogRows.slice(start, start + 2000)).onConflictDoNothing();
+      }
       for (let start = 0; start < scoreRows.length; start += 1000) {
         await tx
           .insert(scores)

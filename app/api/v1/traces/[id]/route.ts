@@ -1,0 +1,12 @@
+import { withApiKey } from "@/lib/http/api-key-route";
+import { getTrace } from "@/lib/queries/traces-read";
+import { NotFoundError } from "@/lib/services/errors";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApiKey<{ id: string }>(async (_request, ctx, params) => {
+  const trace = await getTrace(ctx.handle.db, ctx.projectId, decodeURIComponent(params.id));
+  // Another project's trace is simply not found: keys never see across projects.
+  if (!trace) throw new NotFoundError("Trace");
+  return Response.json(trace);
+});

@@ -1,0 +1,4 @@
+import { postOtlpTraces } from "@/lib/http/ingest-routes";
+
+export const dynamic = "force-dynamic";
+export const POST = postOtlpTraces;

@@ -1,0 +1,45 @@
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { apiKeys } from "@/db/schema";
+import { UnauthenticatedError } from "@/lib/services/errors";
+import { hashApiKey } from "./api-keys";
+
+export type ApiKeyPrincipal = { projectId: string; keyId: string };
+
+/** `Bearer <key>` (or a bare key, which some OTLP exporters send) → the token. */
+export function bearerToken(header: string | null | undefined): string | null {
+  if (!header) return null;
+  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
+  if (match) return match[1] ?? null;
+  const bare = header.trim();
+  return bare && !/\s/.test(bare) ? bare : null;
+}
+
+/**
+ * Resolves a project API key to its project. Revoked and unknown keys get the
+ * same 401 so the answer does not reveal which keys exist. `last_used_at` is
+ * written at most once a minute per key, off the hot path's critical section.
+ */
+export async function authenticateApiKey(db: Database, authorization: string | null): Promise<ApiKeyPrincipal> {
+  const token = bearerToken(authorization);
+  if (!token) {
+    throw new UnauthenticatedError("Missing API key: send `Authorization: Bearer <project API key>`");
+  }
+  const [key] = await db
+    .select({ projectId: apiKeys.projectId, id: apiKeys.id, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, hashApiKey(token)));
+  if (!key || key.revokedAt) throw new UnauthenticatedError("Invalid or revoked API key");
+  const now = new Date();
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: now })
+    .where(
+      and(
+        eq(apiKeys.projectId, key.projectId),
+        eq(apiKeys.id, key.id),
+        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - 60_000))),
+      ),
+    );
+  return { projectId: key.projectId, keyId: key.id };
+}

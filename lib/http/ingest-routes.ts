@@ -1,0 +1,48 @@
+import { decodeJsonBody, decodeOtlpRequest, OTLP_LIMITS, otlpFormatOf } from "@/lib/ingest/otlp/decode";
+import { encodeExportTraceServiceResponse } from "@/lib/ingest/otlp/map-request";
+import { ingestNativeBatch, ingestOtlpRequest, toPayloadError } from "@/lib/services/traces/ingest";
+import { withApiKey } from "./api-key-route";
+import { readBody } from "./read-body";
+
+/** Bodies larger than this are refused with 413 before they are read in full (documented in docs/ingest.md). */
+export const MAX_INGEST_BODY_BYTES = OTLP_LIMITS.maxBodyBytes;
+
+function decodeInput(request: Request, body: Uint8Array) {
+  return {
+    body,
+    contentType: request.headers.get("content-type"),
+    contentEncoding: request.headers.get("content-encoding"),
+  };
+}
+
+/** POST /api/v1/traces — the native JSON batch. */
+export const postNativeTraces = withApiKey(async (request, ctx) => {
+  const bytes = await readBody(request, MAX_INGEST_BODY_BYTES);
+  let body: unknown;
+  try {
+    body = decodeJsonBody(decodeInput(request, bytes));
+  } catch (error) {
+    throw toPayloadError(error);
+  }
+  const result = await ingestNativeBatch({ db: ctx.handle.db, projectId: ctx.projectId, redaction: ctx.redaction }, body);
+  return Response.json(result.body, { status: result.status });
+});
+
+/** POST /v1/traces — OTLP/HTTP, JSON or protobuf, optionally compressed. */
+export const postOtlpTraces = withApiKey(async (request, ctx) => {
+  const bytes = await readBody(request, MAX_INGEST_BODY_BYTES);
+  let decoded;
+  let format;
+  try {
+    format = otlpFormatOf(request.headers.get("content-type"));
+    decoded = decodeOtlpRequest(decodeInput(request, bytes));
+  } catch (error) {
+    throw toPayloadError(error);
+  }
+  const result = await ingestOtlpRequest({ db: ctx.handle.db, projectId: ctx.projectId, redaction: ctx.redaction }, decoded);
+  const payload = encodeExportTraceServiceResponse(result.response, format);
+  return new Response(payload as BodyInit, {
+    status: 200,
+    headers: { "content-type": format === "protobuf" ? "application/x-protobuf" : "application/json" },
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * A decoded OTLP trace request → the LLM traces to store, the spans refused
+ * (reported back through `partialSuccess`), and a count of spans that are not
+ * LLM calls (acknowledged, not stored). Plus the ExportTraceServiceResponse.
+ */
+import type { FieldError, NormalizedTrace } from "../types";
+import type { OtlpFormat } from "./decode";
+import { mapSpan, type MapSpanOptions } from "./map-span";
+import { ExportTraceServiceResponseType } from "./proto";
+import type { OtlpTraceRequest } from "./types";
+
+export type SpanRef = {
+  /** `resourceSpans[0].scopeSpans[1].spans[2]` */
+  path: string;
+  traceId: string;
+  spanId: string;
+  name: string;
+};
+
+export type OtlpMapResult = {
+  traces: Array<{ trace: NormalizedTrace; spanRef: SpanRef }>;
+  rejected: Array<{ spanRef: SpanRef; errors: FieldError[] }>;
+  /** Spans that are not LLM calls. */
+  skipped: number;
+  /** Later copies of a span (same trace and span id) already in this request; only the first is kept. */
+  duplicates: number;
+};
+
+export function mapOtlpRequest(request: OtlpTraceRequest, options: MapSpanOptions = {}): OtlpMapResult {
+  const result: OtlpMapResult = { traces: [], rejected: [], skipped: 0, duplicates: 0 };
+  const seen = new Set<string>();
+  request.resourceSpans.forEach((rs, r) => {
+    rs.scopeSpans.forEach((ss, s) => {
+      ss.spans.forEach((span, i) => {
+        const spanRef: SpanRef = {
+          path: `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`,
+          traceId: span.traceId,
+          spanId: span.spanId,
+          name: span.name,
+        };
+        const mapped = mapSpan(span, { resource: rs.resource.attributes, scope: ss.scope, path: spanRef.path }, options);
+        if (mapped.kind === "skip") result.skipped++;
+        else if (mapped.kind === "rejected") result.rejected.push({ spanRef, errors: mapped.errors });
+        else if (seen.has(mapped.trace.externalId)) result.duplicates++;
+        else {
+          seen.add(mapped.trace.externalId);
+          result.traces.push({ trace: mapped.trace, spanRef });
+        }
+      });
+    });
+  });
+  return result;
+}
+
+/** OTLP JSON ExportTraceServiceResponse; `partialSuccess` only when something was refused. */
+export type ExportTraceServiceResponseJson = {
+  partialSuccess?: {
+    /** int64, so a decimal string in OTLP JSON (proto3 JSON mapping). */
+    rejectedSpans: string;
+    errorMessage: string;
+  };
+};
+
+const MAX_ERROR_MESSAGE = 2000;
+const MAX_LISTED = 5;
+
+export function buildExportTraceServiceResponse(
+  rejected: ReadonlyArray<{ spanRef: SpanRef; errors: FieldError[] }>,
+): ExportTraceServiceResponseJson {
+  if (rejected.length === 0) return {};
+  const listed = rejected.slice(0, MAX_LISTED).map(({ spanRef, errors }) => {
+    const what = errors.map((e) => `${e.path}: ${e.message}`).join(", ");
+    return `span ${spanRef.spanId || "?"} of trace ${spanRef.traceId || "?"}: ${what}`;
+  });
+  const more = rejected.length > MAX_LISTED ? `; and ${rejected.length - MAX_LISTED} more` : "";
+  let errorMessage = `${rejected.length} span${rejected.length === 1 ? "" : "s"} rejected: ${listed.join("; ")}${more}`;
+  if (errorMessage.length > MAX_ERROR_MESSAGE) errorMessage = `${errorMessage.slice(0, MAX_ERROR_MESSAGE - 1)}…`;
+  return { partialSuccess: { rejectedSpans: String(rejected.length), errorMessage } };
+}
+
+/** The response body in the request's own encoding (OTLP/HTTP answers in the format it was sent). */
+export function encodeExportTraceServiceResponse(response: ExportTraceServiceResponseJson, format: OtlpFormat): Uint8Array {
+  if (format === "json") return new TextEncoder().encode(JSON.stringify(response));
+  const message = ExportTraceServiceResponseType.fromObject(
+    response.partialSuccess
+      ? {
+          partialSuccess: {
+            rejectedSpans: Number(response.partialSuccess.rejectedSpans),
+            errorMessage: response.partialSuccess.errorMessage,
+          },
+        }
+      : {},
+  );
+  return ExportTraceServiceResponseType.encode(message).finish();
+}

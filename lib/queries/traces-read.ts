@@ -1,0 +1,110 @@
+import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { scores, traces, type Trace } from "@/db/schema";
+
+/** A trace as the read API returns it: the native ingest shape plus Driftline's ids. */
+export type TraceView = {
+  id: string;
+  externalId: string;
+  timestamp: string;
+  receivedAt: string;
+  provider: string | null;
+  model: string | null;
+  modelVersion: string | null;
+  route: string | null;
+  prompt: unknown;
+  response: unknown;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  status: "ok" | "error";
+  error: string | null;
+  finishReason: string | null;
+  userId: string | null;
+  sessionId: string | null;
+  tags: string[];
+  metadata: unknown;
+  scores: Record<string, number>;
+};
+
+function toView(row: Trace, traceScores: Array<{ name: string; value: number }>): TraceView {
+  return {
+    id: row.id,
+    externalId: row.externalId,
+    timestamp: row.startedAt.toISOString(),
+    receivedAt: row.receivedAt.toISOString(),
+    provider: row.provider,
+    model: row.model,
+    modelVersion: row.modelVersion,
+    route: row.route,
+    prompt: row.prompt,
+    response: row.response,
+    latencyMs: row.latencyMs,
+    ttftMs: row.ttftMs,
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    costUsd: row.costUsd,
+    status: row.status,
+    error: row.error,
+    finishReason: row.finishReason,
+    userId: row.userId,
+    sessionId: row.sessionId,
+    tags: row.tags,
+    metadata: row.metadata,
+    scores: Object.fromEntries(traceScores.map((s) => [s.name, s.value])),
+  };
+}
+
+async function scoresOf(db: Database, projectId: string, traceIds: string[]) {
+  if (traceIds.length === 0) return new Map<string, Array<{ name: string; value: number }>>();
+  const rows = await db
+    .select({ traceId: scores.traceId, name: scores.name, value: scores.value })
+    .from(scores)
+    .where(and(eq(scores.projectId, projectId), inArray(scores.traceId, traceIds)));
+  const map = new Map<string, Array<{ name: string; value: number }>>();
+  for (const r of rows) map.set(r.traceId, [...(map.get(r.traceId) ?? []), r]);
+  return map;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One trace of the project, by Driftline's id or by the client's id. */
+export async function getTrace(db: Database, projectId: string, id: string): Promise<TraceView | null> {
+  const match = UUID.test(id) ? or(eq(traces.id, id), eq(traces.externalId, id)) : eq(traces.externalId, id);
+  const [row] = await db.select().from(traces).where(and(eq(traces.projectId, projectId), match)).limit(1);
+  if (!row) return null;
+  return toView(row, (await scoresOf(db, projectId, [row.id])).get(row.id) ?? []);
+}
+
+export type TraceListFilter = { from?: Date; to?: Date; model?: string; route?: string; limit: number; cursor?: { startedAt: Date; id: string } };
+
+/** Newest first, keyset-paginated on (started_at, id) so pages stay fast and stable under ingest. */
+export async function listTraces(
+  db: Database,
+  projectId: string,
+  filter: TraceListFilter,
+): Promise<{ data: TraceView[]; nextCursor: { startedAt: Date; id: string } | null }> {
+  const conditions: SQL[] = [eq(traces.projectId, projectId)];
+  if (filter.from) conditions.push(gte(traces.startedAt, filter.from));
+  if (filter.to) conditions.push(lt(traces.startedAt, filter.to));
+  if (filter.model) conditions.push(eq(traces.model, filter.model));
+  if (filter.route) conditions.push(eq(traces.route, filter.route));
+  if (filter.cursor) {
+    conditions.push(sql`(${traces.startedAt}, ${traces.id}) < (${filter.cursor.startedAt.toISOString()}::timestamptz, ${filter.cursor.id}::uuid)`);
+  }
+  const rows = await db
+    .select()
+    .from(traces)
+    .where(and(...conditions))
+    .orderBy(desc(traces.startedAt), desc(traces.id))
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit);
+  const scoreMap = await scoresOf(db, projectId, page.map((r) => r.id));
+  const last = page[page.length - 1];
+  return {
+    data: page.map((r) => toView(r, scoreMap.get(r.id) ?? [])),
+    nextCursor: rows.length > filter.limit && last ? { startedAt: last.startedAt, id: last.id } : null,
+  };
+}

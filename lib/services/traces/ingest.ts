@@ -1,0 +1,94 @@
+import type { Database } from "@/db/client";
+import { IngestError } from "@/lib/ingest/otlp/ingest-error";
+import { buildExportTraceServiceResponse, mapOtlpRequest, type ExportTraceServiceResponseJson } from "@/lib/ingest/otlp/map-request";
+import type { OtlpTraceRequest } from "@/lib/ingest/otlp/types";
+import { redactTrace, type RedactionOptions } from "@/lib/ingest/redact";
+import type { ItemOutcome, NormalizedTrace } from "@/lib/ingest/types";
+import { parseNativeBatch } from "@/lib/ingest/validate-native";
+import { PayloadError, UnavailableError } from "@/lib/services/errors";
+import { recordTraces, type RecordOutcome } from "./record-traces";
+
+export type IngestContext = { db: Database; projectId: string; redaction: RedactionOptions };
+
+export type NativeIngestResult = {
+  status: 200 | 207;
+  body: { accepted: number; duplicates: number; rejected: number; items: ItemOutcome[] };
+};
+
+/** Redacts PII before anything reaches the database; the counts stay with the trace. */
+function prepare(trace: NormalizedTrace, redaction: RedactionOptions): NormalizedTrace {
+  if (redaction.kinds.size === 0) return trace;
+  const { trace: redacted, counts } = redactTrace(trace, redaction);
+  if (Object.keys(counts).length === 0) return redacted;
+  return { ...redacted, metadata: { ...redacted.metadata, driftline_redactions: counts } };
+}
+
+async function store(ctx: IngestContext, traces: NormalizedTrace[], scoreSource: string): Promise<RecordOutcome[]> {
+  try {
+    return await recordTraces(ctx.db, { projectId: ctx.projectId, traces, scoreSource });
+  } catch (error) {
+    // One transaction per batch: when it fails nothing was stored, and the client's retry is safe.
+    console.error("[driftline] ingest: storing a batch failed:", error instanceof Error ? error.message : error);
+    throw new UnavailableError();
+  }
+}
+
+/**
+ * The native batch endpoint's work: validate each item, store the valid ones
+ * in one transaction, and answer one outcome per item in request order.
+ */
+export async function ingestNativeBatch(ctx: IngestContext, body: unknown): Promise<NativeIngestResult> {
+  const parsed = parseNativeBatch(body);
+  if (parsed.batchError) {
+    throw new PayloadError(parsed.batchErrorStatus ?? 400, parsed.batchError[0]?.message ?? "Invalid batch", parsed.batchError);
+  }
+  const valid = parsed.items.flatMap((item) => (item.trace ? [{ index: item.index, trace: prepare(item.trace, ctx.redaction) }] : []));
+  const outcomes = await store(
+    ctx,
+    valid.map((v) => v.trace),
+    "sdk",
+  );
+  const byIndex = new Map(valid.map((v, i) => [v.index, outcomes[i]!]));
+  const items: ItemOutcome[] = parsed.items.map((item) => {
+    if (!item.trace) return { index: item.index, id: item.id, status: "rejected", errors: item.errors };
+    const outcome = byIndex.get(item.index)!;
+    return { index: item.index, id: item.trace.externalId, status: outcome.status };
+  });
+  const count = (status: ItemOutcome["status"]) => items.filter((i) => i.status === status).length;
+  const rejected = count("rejected");
+  return {
+    status: rejected > 0 ? 207 : 200,
+    body: { accepted: count("accepted"), duplicates: count("duplicate"), rejected, items },
+  };
+}
+
+export type OtlpIngestResult = {
+  response: ExportTraceServiceResponseJson;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  skipped: number;
+};
+
+/** The OTLP endpoint's work: map LLM spans to traces, store them, report refused spans. */
+export async function ingestOtlpRequest(ctx: IngestContext, request: OtlpTraceRequest): Promise<OtlpIngestResult> {
+  const mapped = mapOtlpRequest(request);
+  const outcomes = await store(
+    ctx,
+    mapped.traces.map((t) => prepare(t.trace, ctx.redaction)),
+    "otel",
+  );
+  return {
+    response: buildExportTraceServiceResponse(mapped.rejected),
+    accepted: outcomes.filter((o) => o.status === "accepted").length,
+    duplicates: outcomes.filter((o) => o.status === "duplicate").length + mapped.duplicates,
+    rejected: mapped.rejected.length,
+    skipped: mapped.skipped,
+  };
+}
+
+/** Decoding errors from lib/ingest become the service's payload errors. */
+export function toPayloadError(error: unknown): unknown {
+  if (error instanceof IngestError) return new PayloadError(error.status, error.message, error.errors);
+  return error;
+}
