@@ -2,7 +2,8 @@
 // `npm test`: every suite, one summary.
 //   1. unit      — vitest, pure logic (no database)
 //   2. database  — vitest against PGlite, and against TEST_DATABASE_URL when set
-//   3. e2e       — Playwright in the system Chromium against the production build
+//   3. http      — vitest over real HTTP against the production build (PGlite, and PostgreSQL when set)
+//   4. e2e       — Playwright in the system Chromium against the production build
 // Prints `N passed, N failed` summed over all suites and exits non-zero on any failure.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -62,35 +63,44 @@ if (wanted("db")) {
   vitestSuite("database", "db");
 }
 
+let built = null;
+function ensureBuild() {
+  if (built !== null) return built;
+  built = true;
+  if (process.env.DRIFTLINE_SKIP_BUILD !== "1") {
+    console.log("[test] building the app for the http and end-to-end suites (next build)…");
+    built = run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"]).status === 0;
+  }
+  return built;
+}
+
+if (wanted("http")) {
+  if (ensureBuild()) vitestSuite("http", "http");
+  else record("http", 0, 1, 0, 0);
+}
+
 if (wanted("e2e")) {
   const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!existsSync(chromium)) {
     console.error(`[test] Chromium not found at ${chromium}: install it (apt-get install chromium) or set CHROMIUM_PATH.`);
     record("e2e", 0, 1, 0, 0);
+  } else if (!ensureBuild()) {
+    record("e2e", 0, 1, 0, 0);
   } else {
-    let built = true;
-    if (process.env.DRIFTLINE_SKIP_BUILD !== "1") {
-      console.log("[test] building the app for the end-to-end suite (next build)…");
-      built = run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"]).status === 0;
+    const report = path.join(out, "e2e.json");
+    rmSync(report, { force: true });
+    const { status, seconds } = run(bin("playwright"), ["test"]);
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    if (existsSync(report)) {
+      const stats = JSON.parse(readFileSync(report, "utf8")).stats ?? {};
+      passed = (stats.expected ?? 0) + (stats.flaky ?? 0);
+      failed = stats.unexpected ?? 0;
+      skipped = stats.skipped ?? 0;
     }
-    if (!built) {
-      record("e2e", 0, 1, 0, 0);
-    } else {
-      const report = path.join(out, "e2e.json");
-      rmSync(report, { force: true });
-      const { status, seconds } = run(bin("playwright"), ["test"]);
-      let passed = 0;
-      let failed = 0;
-      let skipped = 0;
-      if (existsSync(report)) {
-        const stats = JSON.parse(readFileSync(report, "utf8")).stats ?? {};
-        passed = (stats.expected ?? 0) + (stats.flaky ?? 0);
-        failed = stats.unexpected ?? 0;
-        skipped = stats.skipped ?? 0;
-      }
-      if (status !== 0 && failed === 0) failed = 1;
-      record("e2e", passed, failed, skipped, seconds);
-    }
+    if (status !== 0 && failed === 0) failed = 1;
+    record("e2e", passed, failed, skipped, seconds);
   }
 }
 
