@@ -1,0 +1,107 @@
+/**
+ * `npm run bench:drift` — embedding drift statistics in TypeScript next to the
+ * same computations in numpy/scipy (spawned as /usr/bin/python3), on
+ * 1,000 and 5,000 rows × 384 dimensions per side. Prints a markdown table
+ * (paste it into BENCHMARKS.md).
+ *
+ * MMD² runs with 200 permutations on min(n, 1,000) rows per side — the
+ * subsample compareEmbeddings uses (MMD_MAX_ROWS); both sides get the same
+ * number of rows.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { centroidDistance } from "../../lib/drift/centroid";
+import { classifierTest } from "../../lib/drift/classifier";
+import { compareEmbeddings, MMD_MAX_ROWS } from "../../lib/drift/compare-embeddings";
+import type { Matrix } from "../../lib/drift/matrix";
+import { selectRows } from "../../lib/drift/matrix";
+import { mmdTest } from "../../lib/drift/mmd";
+import { perDimensionKs } from "../../lib/drift/per-dimension-ks";
+import { createRng } from "../../lib/drift/random";
+
+const DIM = 384;
+const PERMUTATIONS = 200;
+const SIZES = [1000, 5000];
+const PYTHON = process.env.DRIFTLINE_PYTHON ?? "/usr/bin/python3";
+
+/** Embedding-like data: correlated coordinates (a few latent factors) plus noise; the current window shifts two factors. */
+function makeData(n: number, seed: number, shift: number): Matrix {
+  const rng = createRng(seed);
+  const factors = 16;
+  const loadRng = createRng(12345); // same loadings for both windows
+  const loadings = new Float64Array(factors * DIM);
+  for (let i = 0; i < loadings.length; i++) loadings[i] = loadRng.nextNormal() / Math.sqrt(factors);
+  const data = new Float64Array(n * DIM);
+  const f = new Float64Array(factors);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < factors; k++) f[k] = rng.nextNormal() * (1 + k / 4) + (k < 2 ? shift : 0);
+    for (let j = 0; j < DIM; j++) {
+      let s = 0.3 * rng.nextNormal();
+      for (let k = 0; k < factors; k++) s += f[k]! * loadings[k * DIM + j]!;
+      data[i * DIM + j] = s;
+    }
+  }
+  return { rows: n, cols: DIM, data };
+}
+
+function time<T>(fn: () => T): [T, number] {
+  const t0 = performance.now();
+  const out = fn();
+  return [out, performance.now() - t0];
+}
+
+const head = (m: Matrix, rows: number) => selectRows(m, Int32Array.from({ length: Math.min(rows, m.rows) }, (_, i) => i));
+
+function main(): void {
+  const dir = mkdtempSync(join(tmpdir(), "driftline-bench-"));
+  const lines: string[] = [];
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  lines.push(`machine: ${cpu}, ${cpus().length} cores, Node ${process.version}`);
+  lines.push("");
+  lines.push("| computation | rows/side × dim | TypeScript (ms) | numpy (ms) | TS / numpy |");
+  lines.push("|---|---|---:|---:|---:|");
+  // Warm up the JIT on a small problem so the first timed row is not penalised.
+  compareEmbeddings(makeData(200, 1, 0), makeData(200, 2, 0.1), { permutations: 20 });
+  try {
+    for (const n of SIZES) {
+      const X = makeData(n, 1, 0);
+      const Y = makeData(n, 2, 0.1);
+      const refPath = join(dir, `ref-${n}.bin`);
+      const curPath = join(dir, `cur-${n}.bin`);
+      writeFileSync(refPath, Buffer.from(X.data.buffer));
+      writeFileSync(curPath, Buffer.from(Y.data.buffer));
+      const mmdRows = Math.min(n, MMD_MAX_ROWS);
+
+      const [, centroidMs] = time(() => centroidDistance(X, Y));
+      const [mmd, mmdMs] = time(() => mmdTest(head(X, mmdRows), head(Y, mmdRows), { permutations: PERMUTATIONS, seed: 1 }));
+      const [clf, classifierMs] = time(() => classifierTest(X, Y, { seed: 1 }));
+      const [comp, componentsMs] = time(() => perDimensionKs(X, Y));
+      const [full, fullMs] = time(() => compareEmbeddings(X, Y, { seed: 1, permutations: PERMUTATIONS }));
+
+      const py = spawnSync(PYTHON, [join(import.meta.dirname, "drift_numpy.py"), refPath, curPath, String(n), String(DIM), String(PERMUTATIONS), String(mmdRows)], {
+        encoding: "utf8",
+        env: { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? "2" },
+      });
+      if (py.status !== 0) throw new Error(`numpy side failed: ${py.stderr}`);
+      const np = JSON.parse(py.stdout) as Record<string, number> & { values: Record<string, number> };
+      const row = (name: string, size: string, ts: number, numpy: number) =>
+        lines.push(`| ${name} | ${size} | ${ts.toFixed(0)} | ${numpy.toFixed(0)} | ${(ts / numpy).toFixed(2)}× |`);
+      row("centroid distances", `${n} × ${DIM}`, centroidMs, np.centroidMs!);
+      row(`MMD² + ${PERMUTATIONS} permutations`, `${mmdRows} × ${DIM}${mmdRows < n ? " (subsample)" : ""}`, mmdMs, np.mmdMs!);
+      row("classifier AUC (fit half, score half)", `${n} × ${DIM}`, classifierMs, np.classifierMs!);
+      row("per-component KS (PCA-32)", `${n} × ${DIM}`, componentsMs, np.componentsMs!);
+      row("**full embedding comparison**", `${n} × ${DIM}`, fullMs, np.totalMs!);
+      console.error(
+        `n=${n}: TS mmd2=${mmd.mmd2.toExponential(4)} p=${mmd.pValue.toFixed(3)} σ=${mmd.sigma.toFixed(4)} auc=${clf.auc.toFixed(4)} bonfP=${comp.bonferroniP.toExponential(3)} drift=${full.drift}` +
+          ` | numpy mmd2=${np.values.mmd2!.toExponential(4)} p=${np.values.mmdP!.toFixed(3)} σ=${np.values.sigma!.toFixed(4)} auc=${np.values.auc!.toFixed(4)} bonfP=${np.values.bonferroniP!.toExponential(3)}`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(lines.join("\n"));
+}
+
+main();
