@@ -1,0 +1,35 @@
+import type { FeatureExtractionPipeline } from "@huggingface/transformers";
+
+/** What to load, as passed to `pipeline("feature-extraction", source, …)`. */
+export interface RuntimeSpec {
+  /** A hub model id or an absolute folder path. */
+  source: string;
+  dtype: string;
+  allowRemote: boolean;
+  cacheDir: string;
+}
+
+export interface EmbedRuntime {
+  extractor: FeatureExtractionPipeline;
+  maxTokens: number;
+  dimensions: number;
+}
+
+export interface RuntimeBatchResult {
+  vectors: Float32Array[];
+  truncated: boolean[];
+  empty: boolean[];
+}
+
+export function loadRuntime(spec: RuntimeSpec): Promise<EmbedRuntime>;
+export function embedTexts(runtime: EmbedRuntime, texts: string[]): Promise<RuntimeBatchResult>;
+
+/** Messages between WorkerEmbedder and the worker thread running embed-runtime.mjs. */
+export type WorkerRequest =
+  | { id: number; type: "load"; spec: RuntimeSpec }
+  | { id: number; type: "embed"; texts: string[] };
+
+export type WorkerResponse =
+  | { id: number; ok: true; info: { dimensions: number; maxTokens: number } }
+  | { id: number; ok: true; result: { flat: Float32Array; dimensions: number; truncated: boolean[]; empty: boolean[] } }
+  | { id: number; ok: false; error: string };

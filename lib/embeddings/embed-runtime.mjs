@@ -1,0 +1,155 @@
+// The transformers.js side of Driftline's embedder, shared by the in-process embedder and the
+// worker thread. Plain ESM JavaScript with no relative imports, so a Worker can run this file
+// directly under Node, tsx, vitest or a Next.js server without a TypeScript loader or bundler.
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+
+/** @type {Promise<typeof import("@huggingface/transformers")> | undefined} */
+let transformersModule;
+const transformers = () => (transformersModule ??= import("@huggingface/transformers"));
+
+/** Texts per model call; texts are sorted by length first so each call pads little. */
+const BATCH_SIZE = 32;
+/** Used when neither the tokenizer nor the model config states a usable window. */
+const DEFAULT_MAX_TOKENS = 512;
+/**
+ * Texts are cut to maxTokens × this many characters before tokenising: the tokenizer reads a whole
+ * text before truncating, and a megabyte-long prompt should not cost a megabyte of tokenising.
+ * Far above any real token length, so it only bites on pathological inputs (and is reported).
+ */
+export const CHARS_PER_TOKEN_LIMIT = 64;
+
+/**
+ * Loads a model through the standard feature-extraction pipeline.
+ * @param {import("./embed-runtime.mjs").RuntimeSpec} spec
+ * @returns {Promise<import("./embed-runtime.mjs").EmbedRuntime>}
+ */
+export async function loadRuntime(spec) {
+  const { pipeline, env } = await transformers();
+  // transformers.js settings are per thread (module state); set them for every load.
+  env.allowLocalModels = true;
+  env.allowRemoteModels = spec.allowRemote;
+  if (spec.cacheDir) env.cacheDir = spec.cacheDir;
+  const extractor = await pipeline("feature-extraction", spec.source, {
+    dtype: /** @type {any} */ (spec.dtype),
+    local_files_only: !spec.allowRemote,
+  });
+  const runtime = { extractor, maxTokens: resolveMaxTokens(extractor), dimensions: 0 };
+  const probe = await embedTexts(runtime, ["dimension probe"]);
+  runtime.dimensions = probe.vectors[0]?.length ?? 0;
+  if (!runtime.dimensions) throw new Error(`model ${spec.source} produced no embedding`);
+  return runtime;
+}
+
+/** @param {any} extractor */
+function resolveMaxTokens(extractor) {
+  const fromTokenizer = Number(extractor.tokenizer?.model_max_length);
+  const fromConfig = Number(extractor.model?.config?.max_position_embeddings);
+  const candidates = [fromTokenizer, fromConfig].filter((n) => Number.isFinite(n) && n > 0 && n <= 1_000_000);
+  return candidates.length ? Math.min(...candidates) : DEFAULT_MAX_TOKENS;
+}
+
+/**
+ * Mean-pools and L2-normalises, exactly as pipeline(..., { pooling: "mean", normalize: true }),
+ * and also reports truncation and all-zero ("empty") vectors.
+ * @param {import("./embed-runtime.mjs").EmbedRuntime} runtime
+ * @param {string[]} texts
+ * @returns {Promise<import("./embed-runtime.mjs").RuntimeBatchResult>}
+ */
+export async function embedTexts(runtime, texts) {
+  const order = texts.map((_, i) => i).sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
+  /** @type {Float32Array[]} */ const vectors = new Array(texts.length);
+  /** @type {boolean[]} */ const truncated = new Array(texts.length);
+  /** @type {boolean[]} */ const empty = new Array(texts.length);
+  for (let start = 0; start < order.length; start += BATCH_SIZE) {
+    const indices = order.slice(start, start + BATCH_SIZE);
+    const batch = await embedChunk(runtime, indices.map((i) => texts[i] ?? ""));
+    indices.forEach((original, k) => {
+      vectors[original] = batch.vectors[k];
+      truncated[original] = batch.truncated[k];
+      empty[original] = batch.empty[k];
+    });
+  }
+  return { vectors, truncated, empty };
+}
+
+/**
+ * @param {import("./embed-runtime.mjs").EmbedRuntime} runtime
+ * @param {string[]} texts
+ */
+async function embedChunk(runtime, texts) {
+  const { tokenizer, model } = runtime.extractor;
+  const maxTokens = runtime.maxTokens;
+  const charLimit = maxTokens * CHARS_PER_TOKEN_LIMIT;
+  const clipped = texts.map((t) => t.length > charLimit);
+  const inputTexts = texts.map((t, i) => (clipped[i] ? t.slice(0, charLimit) : t));
+  const inputs = tokenizer(inputTexts, { padding: true, truncation: true, max_length: maxTokens });
+  const outputs = await model(inputs);
+  let hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
+  if (hidden.type !== "float32") hidden = hidden.to("float32");
+  const [batch, seq, dims] = hidden.dims;
+  const data = /** @type {Float32Array} */ (hidden.data);
+  const mask = inputs.attention_mask.data;
+  const vectors = [];
+  const truncated = [];
+  const empty = [];
+  const sums = new Float64Array(dims);
+  for (let b = 0; b < batch; b++) {
+    sums.fill(0);
+    let count = 0;
+    for (let s = 0; s < seq; s++) {
+      const m = Number(mask[b * seq + s]);
+      if (m === 0) continue;
+      count += m;
+      const offset = (b * seq + s) * dims;
+      for (let d = 0; d < dims; d++) sums[d] += data[offset + d] * m;
+    }
+    let norm = 0;
+    for (let d = 0; d < dims; d++) norm += sums[d] * sums[d];
+    norm = Math.sqrt(norm);
+    // The mean's division by `count` cancels in the normalisation; skipping it changes no bits
+    // beyond float rounding.
+    const vector = new Float32Array(dims);
+    if (norm > 0 && count > 0) for (let d = 0; d < dims; d++) vector[d] = sums[d] / norm;
+    vectors.push(vector);
+    empty.push(!(norm > 0));
+    // Only a text that filled the whole window can have been cut; count its full length once.
+    truncated.push(clipped[b] || (count >= maxTokens && tokenizer.encode(inputTexts[b] ?? "").length > maxTokens));
+  }
+  return { vectors, truncated, empty };
+}
+
+/** @param {unknown} error */
+const describe = (error) => (error instanceof Error ? error.message : String(error));
+
+// ---- worker thread entry -------------------------------------------------------------------
+
+if (!isMainThread && parentPort && workerData && workerData.driftlineEmbedRuntime === true) {
+  const port = parentPort;
+  /** @type {import("./embed-runtime.mjs").EmbedRuntime | undefined} */
+  let runtime;
+  // One request at a time, in arrival order: the model session is not shared between calls.
+  let queue = Promise.resolve();
+  port.on("message", (/** @type {any} */ message) => {
+    queue = queue.then(async () => {
+      try {
+        if (message.type === "load") {
+          runtime = await loadRuntime(message.spec);
+          port.postMessage({ id: message.id, ok: true, info: { dimensions: runtime.dimensions, maxTokens: runtime.maxTokens } });
+        } else if (message.type === "embed") {
+          if (!runtime) throw new Error("no model loaded in the embedding worker");
+          const result = await embedTexts(runtime, message.texts);
+          const flat = new Float32Array(result.vectors.length * runtime.dimensions);
+          result.vectors.forEach((v, i) => flat.set(v, i * runtime.dimensions));
+          port.postMessage(
+            { id: message.id, ok: true, result: { flat, dimensions: runtime.dimensions, truncated: result.truncated, empty: result.empty } },
+            [flat.buffer],
+          );
+        } else {
+          throw new Error(`unknown message type ${message.type}`);
+        }
+      } catch (error) {
+        port.postMessage({ id: message.id, ok: false, error: describe(error) });
+      }
+    });
+  });
+}
