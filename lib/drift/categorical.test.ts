@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { compareCategorical } from "./compare-categorical";
-import { expectClose, loadReference } from "./__fixtures__/load-reference";
+import { expectClose, loadReference, type ReferenceCase } from "./__fixtures__/load-reference";
 
 const ref = loadReference();
 
-describe.each(ref.categorical as any[])("categorical case $name", (c) => {
+describe.each(ref.categorical as ReferenceCase[])("categorical case $name", (c) => {
   const e = c.expected;
   it("χ² (Yates only at dof 1), G-test, PSI, Jensen–Shannon", () => {
     const r = compareCategorical(c.reference, c.current);

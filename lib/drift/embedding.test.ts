@@ -6,12 +6,12 @@ import { matrixFromRows } from "./matrix";
 import { mmdTest } from "./mmd";
 import { fitPca } from "./pca";
 import { perDimensionKs } from "./per-dimension-ks";
-import { expectClose, loadReference } from "./__fixtures__/load-reference";
+import { expectClose, loadReference, type ReferenceCase } from "./__fixtures__/load-reference";
 
 const ref = loadReference();
 const PERMUTATIONS = 500;
 
-describe.each(ref.embedding as any[])("embedding case $name", (c) => {
+describe.each(ref.embedding as ReferenceCase[])("embedding case $name", (c) => {
   const e = c.expected;
   const X = matrixFromRows(c.reference);
   const Y = matrixFromRows(c.current);

@@ -3,11 +3,11 @@ import { binProportions, decileEdges } from "./binning";
 import { compareNumeric } from "./compare-numeric";
 import { ksTwoSample } from "./ks";
 import { sortedCopy } from "./quantile";
-import { expectClose, loadReference } from "./__fixtures__/load-reference";
+import { expectClose, loadReference, type ReferenceCase } from "./__fixtures__/load-reference";
 
 const ref = loadReference();
 
-describe.each(ref.numeric as any[])("numeric case $name", (c) => {
+describe.each(ref.numeric as ReferenceCase[])("numeric case $name", (c) => {
   const e = c.expected;
   it("KS statistic, p-value and method", () => {
     const ks = ksTwoSample(c.reference, c.current);

@@ -9,11 +9,11 @@ import {
   summaryQuantiles,
   wilcoxonSignedRank,
 } from "./paired";
-import { expectClose, loadReference } from "./__fixtures__/load-reference";
+import { expectClose, loadReference, type ReferenceCase } from "./__fixtures__/load-reference";
 
 const ref = loadReference();
 
-describe.each(ref.paired as any[])("paired case $name", (c) => {
+describe.each(ref.paired as ReferenceCase[])("paired case $name", (c) => {
   const e = c.expected;
   it("paired t with its 95% CI", () => {
     const r = pairedTTest(c.baseline, c.candidate);

@@ -1,3 +1,4 @@
+import type { ReferenceCase } from "../../drift/__fixtures__/load-reference";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +43,7 @@ async function run(argv: string[], embedTexts?: (t: string[]) => Promise<number[
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
-const byName = (list: { name: string }[], name: string) => list.find((c) => c.name === name) as any;
+const byName = (list: { name: string }[], name: string) => list.find((c) => c.name === name) as ReferenceCase;
 
 describe("driftline compare — numeric", () => {
   const c = byName(ref.numeric, "mean-shift");
