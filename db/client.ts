@@ -1,3 +1,4 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
@@ -59,10 +60,15 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     };
   }
   const dataDir = options.dataDir ?? defaultDataDir();
-  const client = dataDir.startsWith("memory://")
-    ? new PGlite({ extensions: { vector } })
-    : new PGlite(dataDir, { extensions: { vector } });
-  await client.waitReady;
+  const inMemory = dataDir.startsWith("memory://");
+  const releaseLock = inMemory ? () => undefined : lockDataDir(dataDir);
+  const client = inMemory ? new PGlite({ extensions: { vector } }) : new PGlite(dataDir, { extensions: { vector } });
+  try {
+    await client.waitReady;
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,
@@ -71,8 +77,50 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       const result = await client.query<T>(text, params);
       return result.rows;
     },
-    close: () => client.close(),
+    async close() {
+      await client.close();
+      releaseLock();
+    },
   };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The embedded database is a single-process database: two processes writing
+ * one directory corrupt it. A lock file next to it names the process that has
+ * it open; a second opener is refused with that name (a stale lock left by a
+ * dead process is taken over).
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  const lockFile = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(readFileSync(lockFile, "utf8").trim());
+      if (holder === process.pid || (Number.isInteger(holder) && holder > 0 && processAlive(holder))) {
+        throw new Error(
+          `the embedded database at ${dataDir} is open in process ${holder} (the Driftline server?). ` +
+            "Stop that process first, or point DATABASE_URL at a PostgreSQL server, which any number of processes can share.",
+        );
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`could not lock the embedded database at ${dataDir}`);
 }
 
 /** A cheap round trip, used by the health check. */

@@ -41,6 +41,7 @@ const envSchema = z
     OIDC_CLIENT_ID: optionalString,
     OIDC_CLIENT_SECRET: optionalString,
     OIDC_NAME: optionalString,
+    DRIFTLINE_JOBS: optionalString.pipe(z.enum(["on", "off"], "must be on or off").optional()),
     DRIFTLINE_RATE_LIMIT: optionalString.pipe(
       z
         .string()

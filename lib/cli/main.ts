@@ -1,0 +1,71 @@
+import { runCompare } from "./commands/compare";
+
+type Command = {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+};
+
+const io = { stdout: process.stdout, stderr: process.stderr };
+
+/**
+ * Subcommands load their modules lazily, so `driftline compare` never opens a
+ * database and `driftline keys` never loads a model.
+ */
+const COMMANDS: Record<string, Command> = {
+  compare: {
+    summary: "compare two JSON Lines samples offline (numeric, categorical, embedding or text)",
+    run: (argv) =>
+      runCompare(argv, {
+        ...io,
+        async embedTexts(texts) {
+          const { createEmbedder } = await import("@/lib/embeddings");
+          const embedder = await createEmbedder({ worker: false });
+          try {
+            io.stderr.write(`embedding ${texts.length} texts with ${embedder.modelId}\n`);
+            const vectors = await embedder.embed(texts);
+            return vectors.map((v) => Array.from(v));
+          } finally {
+            await embedder.close();
+          }
+        },
+      }),
+  },
+  keys: {
+    summary: "create, list and revoke project API keys",
+    run: async (argv) => (await import("./commands/keys")).runKeys(argv, io),
+  },
+  embed: {
+    summary: "embed the backlog now, or re-embed history with --backfill [--model M]",
+    run: async (argv) => (await import("./commands/embed")).runEmbed(argv, io),
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    "usage: driftline <command> [options]",
+    "",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `driftline <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`driftline: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    io.stderr.write(`driftline ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

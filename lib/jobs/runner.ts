@@ -1,0 +1,55 @@
+import type { DatabaseHandle } from "@/db/client";
+
+/** A recurring piece of background work. `run` returns true when it did work and should run again at once. */
+export type PeriodicTask = {
+  name: string;
+  intervalMs: number;
+  run(handle: DatabaseHandle): Promise<boolean>;
+  close?(): Promise<void>;
+};
+
+export type Runner = { stop(): Promise<void>; readonly tasks: string[] };
+
+/**
+ * Runs each task on its own timer inside this process: the web server runs
+ * them by default, `npm run worker` runs them without a web server. Work is
+ * shared safely between any number of processes because every task claims its
+ * rows with `FOR UPDATE SKIP LOCKED`. A failing run is logged and retried on
+ * the next tick; it never stops the runner.
+ */
+export function startRunner(handle: DatabaseHandle, tasks: PeriodicTask[], log: (message: string) => void = console.log): Runner {
+  let stopped = false;
+  const timers = new Map<string, NodeJS.Timeout>();
+  const running = new Set<Promise<void>>();
+
+  const schedule = (task: PeriodicTask, delay: number) => {
+    if (stopped) return;
+    timers.set(
+      task.name,
+      setTimeout(() => {
+        const run = (async () => {
+          let again = false;
+          try {
+            again = await task.run(handle);
+          } catch (error) {
+            log(`[driftline] ${task.name}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+          schedule(task, again ? 0 : task.intervalMs);
+        })();
+        running.add(run);
+        void run.finally(() => running.delete(run));
+      }, delay),
+    );
+  };
+  for (const task of tasks) schedule(task, 1_000);
+
+  return {
+    tasks: tasks.map((t) => t.name),
+    async stop() {
+      stopped = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      await Promise.allSettled([...running]);
+      await Promise.allSettled(tasks.map((t) => t.close?.()));
+    },
+  };
+}

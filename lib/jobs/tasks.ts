@@ -1,0 +1,33 @@
+import { createEmbedder, type Embedder } from "@/lib/embeddings";
+import { runEmbedBatch } from "./embed";
+import type { PeriodicTask } from "./runner";
+
+/** Embeds the backlog in batches; the model loads on first use (in a worker thread), not at start-up. */
+export function embeddingTask(options: { batchSize?: number; intervalMs?: number } = {}): PeriodicTask {
+  let embedder: Promise<Embedder> | undefined;
+  return {
+    name: "embed",
+    intervalMs: options.intervalMs ?? 2_000,
+    async run(handle) {
+      const [due] = await handle.query<{ due: boolean }>(
+        `select exists (select 1 from embedding_backlog where failed_at is null and next_attempt_at <= now()
+                        and (locked_until is null or locked_until < now())) as due`,
+      );
+      if (!due?.due) return false;
+      embedder ??= createEmbedder().catch((error: unknown) => {
+        embedder = undefined;
+        throw error;
+      });
+      const stats = await runEmbedBatch(handle, await embedder, { batchSize: options.batchSize ?? 64 });
+      return stats.claimed > 0 && stats.retried < stats.claimed;
+    },
+    async close() {
+      if (embedder) await (await embedder).close();
+    },
+  };
+}
+
+/** Every background task Driftline runs. */
+export function defaultTasks(): PeriodicTask[] {
+  return [embeddingTask()];
+}

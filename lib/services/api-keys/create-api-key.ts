@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { apiKeys } from "@/db/schema";
+import { apiKeyPrefix, generateApiKey, hashApiKey } from "@/lib/auth/api-keys";
+import { authorize, type ServiceContext } from "@/lib/services/context";
+import { ValidationError } from "@/lib/services/errors";
+
+export const CreateApiKeyInput = z.object({
+  projectId: z.uuid(),
+  name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
+});
+
+/** Creates a key and returns it in full — the only time it is ever shown; only its digest is stored. */
+export async function createApiKey(
+  { ctx, input }: { ctx: ServiceContext; input: z.input<typeof CreateApiKeyInput> },
+): Promise<{ id: string; key: string; prefix: string; name: string }> {
+  authorize(ctx.actor, "keys.write");
+  const parsed = CreateApiKeyInput.safeParse(input);
+  if (!parsed.success) {
+    throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  }
+  const key = generateApiKey();
+  const [row] = await ctx.db
+    .insert(apiKeys)
+    .values({ projectId: parsed.data.projectId, name: parsed.data.name, keyHash: hashApiKey(key), prefix: apiKeyPrefix(key) })
+    .returning({ id: apiKeys.id, prefix: apiKeys.prefix, name: apiKeys.name });
+  return { id: row!.id, key, prefix: row!.prefix, name: row!.name };
+}
