@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -52,6 +53,8 @@ export const traces = pgTable(
     status: traceStatus("status").notNull().default("ok"),
     error: text("error"),
     finishReason: text("finish_reason"),
+    /** The model declined to answer (lib/ingest/refusal.ts), decided once at ingest. */
+    refused: boolean("refused").notNull().default(false),
     userId: text("user_id"),
     sessionId: text("session_id"),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),

@@ -22,6 +22,7 @@ export type TraceView = {
   status: "ok" | "error";
   error: string | null;
   finishReason: string | null;
+  refused: boolean;
   userId: string | null;
   sessionId: string | null;
   tags: string[];
@@ -49,6 +50,7 @@ function toView(row: Trace, traceScores: Array<{ name: string; value: number }>)
     status: row.status,
     error: row.error,
     finishReason: row.finishReason,
+    refused: row.refused,
     userId: row.userId,
     sessionId: row.sessionId,
     tags: row.tags,

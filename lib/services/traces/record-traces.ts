@@ -1,12 +1,14 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { embeddingBacklog, scores, traces, type NewTrace } from "@/db/schema";
+import { isRefusal } from "@/lib/ingest/refusal";
 import { promptToText, responseToText } from "@/lib/ingest/text";
 import type { NormalizedTrace } from "@/lib/ingest/types";
 
 export type RecordOutcome = { externalId: string; status: "accepted" | "duplicate"; traceId?: string };
 
 function toRow(projectId: string, t: NormalizedTrace): NewTrace {
+  const responseText = responseToText(t.response);
   return {
     projectId,
     externalId: t.externalId,
@@ -18,7 +20,7 @@ function toRow(projectId: string, t: NormalizedTrace): NewTrace {
     prompt: t.prompt,
     response: t.response,
     promptText: promptToText(t.prompt),
-    responseText: responseToText(t.response),
+    responseText,
     latencyMs: t.latencyMs,
     ttftMs: t.ttftMs,
     inputTokens: t.inputTokens,
@@ -27,6 +29,7 @@ function toRow(projectId: string, t: NormalizedTrace): NewTrace {
     status: t.status,
     error: t.error,
     finishReason: t.finishReason,
+    refused: t.status === "ok" && isRefusal(responseText, t.finishReason),
     userId: t.userId,
     sessionId: t.sessionId,
     tags: t.tags,
