@@ -84,19 +84,29 @@ describe.each(dbTargets())("foundation on $name", (target) => {
     expect(await appliedMigrationCount(handle)).toBe(journal.entries.length);
   });
 
-  it("puts project_id first in the primary key of every project-owned table", async () => {
-    const rows = await handle.query<{ table_name: string; first_column: string }>(`
-      select tc.table_name, kcu.column_name as first_column
-      from information_schema.table_constraints tc
-      join information_schema.key_column_usage kcu
-        on kcu.constraint_name = tc.constraint_name and kcu.table_name = tc.table_name
-      where tc.constraint_type = 'PRIMARY KEY' and tc.table_schema = 'public' and kcu.ordinal_position = 1
-        and tc.table_name in (select table_name from information_schema.columns
-                              where column_name = 'project_id' and table_schema = 'public')`);
-    expect(rows.map((r) => r.table_name).sort()).toEqual(
-      ["api_keys", "embedding_backlog", "embeddings", "hourly_rollups", "memberships", "scores", "traces"].sort(),
+  it("puts project_id first in the primary key and unique indexes of every project-owned table", async () => {
+    const owned = await handle.query<{ table_name: string }>(
+      `select table_name from information_schema.columns
+        where column_name = 'project_id' and table_schema = 'public' order by table_name`,
     );
-    for (const row of rows) expect(row.first_column, row.table_name).toBe("project_id");
+    expect(owned.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(["api_keys", "embedding_backlog", "embeddings", "hourly_rollups", "memberships", "scores", "traces"]),
+    );
+    // Every primary key and unique index of those tables, with its first column.
+    const keys = await handle.query<{ table_name: string; index_name: string; first_column: string }>(`
+      select t.relname as table_name, i.relname as index_name, a.attname as first_column
+        from pg_index x
+        join pg_class t on t.oid = x.indrelid
+        join pg_class i on i.oid = x.indexrelid
+        join pg_namespace n on n.oid = t.relnamespace and n.nspname = 'public'
+        left join pg_attribute a on a.attrelid = t.oid and a.attnum = x.indkey[0]
+       where (x.indisprimary or x.indisunique)
+         and t.relname in (select table_name from information_schema.columns
+                            where column_name = 'project_id' and table_schema = 'public')`);
+    for (const table of owned.map((r) => r.table_name)) {
+      expect(keys.some((k) => k.table_name === table), `${table} has a primary key`).toBe(true);
+    }
+    for (const key of keys) expect(key.first_column, `${key.table_name}.${key.index_name}`).toBe("project_id");
   });
 
   it("bootstraps the admin, project and API key idempotently", async () => {

@@ -9,7 +9,14 @@ import pg from "pg";
 export const TEST_KEY = "dl_http_suite_key_0123456789abcdef";
 export const TEST_PROJECT = "http-suite";
 
-export type RunningApp = { url: string; database: "pglite" | "postgres"; stop(): Promise<void>; output(): string };
+export type RunningApp = {
+  url: string;
+  database: "pglite" | "postgres";
+  /** The PostgreSQL URL of the app's own database (postgres only). */
+  databaseUrl?: string;
+  stop(): Promise<void>;
+  output(): string;
+};
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -79,6 +86,7 @@ export async function startApp(options: { database: "pglite" | "postgres"; env?:
   return {
     url,
     database: options.database,
+    databaseUrl: env.DATABASE_URL,
     output: () => output,
     async stop() {
       child.kill("SIGTERM");

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { embeddingBacklog, scores, traces, type NewTrace } from "@/db/schema";
+import type { NewTrace } from "@/db/schema";
 import { isRefusal } from "@/lib/ingest/refusal";
 import { promptToText, responseToText } from "@/lib/ingest/text";
 import type { NormalizedTrace } from "@/lib/ingest/types";
@@ -56,48 +56,76 @@ export async function recordTraces(
   const insertedIds = new Map<string, string>();
 
   if (unique.length > 0) {
+    const rows = unique.map((t) => toRow(projectId, t));
     await db.transaction(async (tx) => {
-      // Chunked so a large batch stays under PostgreSQL's 65,535 bind parameters.
-      for (let start = 0; start < unique.length; start += 500) {
-        const chunk = unique.slice(start, start + 500);
-        const rows = await tx
-          .insert(traces)
-          .values(chunk.map((t) => toRow(projectId, t)))
-          .onConflictDoNothing({ target: [traces.projectId, traces.externalId] })
-          .returning({ id: traces.id, externalId: traces.externalId });
-        for (const row of rows) insertedIds.set(row.externalId, row.id);
+      // One statement per table with one array parameter per column (unnest):
+      // PostgreSQL parses and plans it once however large the batch, and no
+      // batch comes near the 65,535 bind-parameter limit.
+      const col = <T>(pick: (r: NewTrace) => T) => sql.param(rows.map(pick));
+      const json = (pick: (r: NewTrace) => unknown) =>
+        sql.param(rows.map((r) => {
+          const value = pick(r);
+          return value === null || value === undefined ? null : JSON.stringify(value);
+        }));
+      const inserted = await tx.execute(sql`
+        insert into traces (project_id, external_id, started_at, provider, model, model_version, route, prompt, response,
+          prompt_text, response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, status, error,
+          finish_reason, refused, user_id, session_id, tags, metadata)
+        select ${projectId}::uuid, u.external_id, u.started_at, u.provider, u.model, u.model_version, u.route, u.prompt,
+          u.response, u.prompt_text, u.response_text, u.latency_ms, u.ttft_ms, u.input_tokens, u.output_tokens, u.cost_usd,
+          u.status::trace_status, u.error, u.finish_reason, u.refused, u.user_id, u.session_id,
+          array(select jsonb_array_elements_text(u.tags)), u.metadata
+        from unnest(
+          ${col((r) => r.externalId)}::text[], ${col((r) => (r.startedAt as Date).toISOString())}::timestamptz[],
+          ${col((r) => r.provider ?? null)}::text[], ${col((r) => r.model ?? null)}::text[],
+          ${col((r) => r.modelVersion ?? null)}::text[], ${col((r) => r.route ?? null)}::text[],
+          ${json((r) => r.prompt)}::jsonb[], ${json((r) => r.response)}::jsonb[],
+          ${col((r) => r.promptText ?? null)}::text[], ${col((r) => r.responseText ?? null)}::text[],
+          ${col((r) => r.latencyMs ?? null)}::float8[], ${col((r) => r.ttftMs ?? null)}::float8[],
+          ${col((r) => r.inputTokens ?? null)}::int4[], ${col((r) => r.outputTokens ?? null)}::int4[],
+          ${col((r) => r.costUsd ?? null)}::numeric[], ${col((r) => r.status ?? "ok")}::text[],
+          ${col((r) => r.error ?? null)}::text[], ${col((r) => r.finishReason ?? null)}::text[],
+          ${col((r) => r.refused ?? false)}::bool[], ${col((r) => r.userId ?? null)}::text[],
+          ${col((r) => r.sessionId ?? null)}::text[], ${json((r) => r.tags ?? [])}::jsonb[],
+          ${json((r) => r.metadata ?? {})}::jsonb[]
+        ) as u(external_id, started_at, provider, model, model_version, route, prompt, response, prompt_text,
+               response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, status, error, finish_reason,
+               refused, user_id, session_id, tags, metadata)
+        on conflict (project_id, external_id) do nothing
+        returning id, external_id`);
+      for (const row of (inserted as unknown as { rows: Array<{ id: string; external_id: string }> }).rows) {
+        insertedIds.set(row.external_id, row.id);
       }
+
       const scoreRows = unique.flatMap((t) => {
         const traceId = insertedIds.get(t.externalId);
         if (!traceId) return [];
-        return Object.entries(t.scores).map(([name, value]) => ({
-          projectId,
-          traceId,
-          name,
-          value,
-          source: input.scoreSource ?? "sdk",
-        }));
+        return Object.entries(t.scores).map(([name, value]) => ({ traceId, name, value }));
       });
-      // Queue every stored prompt and response for the embedding job, in the same transaction.
-      const backlogRows = unique.flatMap((t) => {
-        const traceId = insertedIds.get(t.externalId);
-        if (!traceId) return [];
-        const rows: Array<{ projectId: string; traceId: string; kind: "prompt" | "response" }> = [];
-        if (promptToText(t.prompt)?.trim()) rows.push({ projectId, traceId, kind: "prompt" });
-        if (responseToText(t.response)?.trim()) rows.push({ projectId, traceId, kind: "response" });
-        return rows;
-      });
-      for (let start = 0; start < backlogRows.length; start += 2000) {
-        await tx.insert(embeddingBacklog).values(backlogRows.slice(start, start + 2000)).onConflictDoNothing();
+      if (scoreRows.length > 0) {
+        await tx.execute(sql`
+          insert into scores (project_id, trace_id, name, source, value)
+          select ${projectId}::uuid, u.trace_id, u.name, ${input.scoreSource ?? "sdk"}, u.value
+          from unnest(${sql.param(scoreRows.map((r) => r.traceId))}::uuid[], ${sql.param(scoreRows.map((r) => r.name))}::text[],
+                      ${sql.param(scoreRows.map((r) => r.value))}::float8[]) as u(trace_id, name, value)
+          on conflict (project_id, trace_id, name, source) do update set value = excluded.value`);
       }
-      for (let start = 0; start < scoreRows.length; start += 1000) {
-        await tx
-          .insert(scores)
-          .values(scoreRows.slice(start, start + 1000))
-          .onConflictDoUpdate({
-            target: [scores.projectId, scores.traceId, scores.name, scores.source],
-            set: { value: sql`excluded.value` },
-          });
+
+      // Queue every stored prompt and response for the embedding job, in the same transaction.
+      const backlog = rows.flatMap((r) => {
+        const traceId = insertedIds.get(r.externalId);
+        if (!traceId) return [];
+        const kinds: Array<"prompt" | "response"> = [];
+        if (r.promptText?.trim()) kinds.push("prompt");
+        if (r.responseText?.trim()) kinds.push("response");
+        return kinds.map((kind) => ({ traceId, kind }));
+      });
+      if (backlog.length > 0) {
+        await tx.execute(sql`
+          insert into embedding_backlog (project_id, trace_id, kind)
+          select ${projectId}::uuid, u.trace_id, u.kind::embedded_text
+          from unnest(${sql.param(backlog.map((b) => b.traceId))}::uuid[], ${sql.param(backlog.map((b) => b.kind))}::text[]) as u(trace_id, kind)
+          on conflict do nothing`);
       }
     });
   }

@@ -1,0 +1,126 @@
+// `npm run bench:ingest`: ingest throughput and acknowledgement latency of the
+// native batch API over real HTTP against the production build on the real
+// PostgreSQL server, side by side with a baseline of raw multi-row INSERTs of
+// the same rows into the same table through `pg`, in the same run.
+//
+//   TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) — a
+//   fresh database is created and dropped. Needs `npx next build` first.
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { startApp, TEST_KEY, TEST_PROJECT } from "../../tests/http/server";
+
+process.env.TEST_DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/postgres";
+const TOTAL = Number(process.env.BENCH_TRACES ?? 3000);
+
+function makeTrace(i: number, run: string) {
+  return {
+    id: `${run}-${i}`,
+    timestamp: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(),
+    provider: "openai",
+    model: i % 3 === 0 ? "gpt-4o" : "gpt-4o-mini",
+    modelVersion: "gpt-4o-mini-2024-07-18",
+    route: i % 2 ? "cheap" : "quality",
+    prompt: [
+      { role: "system", content: "You are a helpful support assistant for Acme." },
+      { role: "user", content: `How do I change the billing address on invoice ${i}? It still shows my old office.` },
+    ],
+    response: `Open Settings → Billing, edit the address, and re-issue invoice ${i}; the PDF updates within a minute.`,
+    latencyMs: 500 + (i % 700),
+    ttftMs: 120,
+    inputTokens: 40 + (i % 50),
+    outputTokens: 30 + (i % 40),
+    costUsd: 0.0001,
+    status: "ok",
+    finishReason: "stop",
+    userId: `u-${i % 97}`,
+    sessionId: `s-${i % 400}`,
+    tags: ["billing"],
+    metadata: { plan: "pro" },
+    scores: { user_feedback: i % 5 === 0 ? 0 : 1 },
+  };
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+type Result = { tracesPerSecond: number; p50: number; p99: number };
+
+function summarise(latencies: number[], traces: number, seconds: number): Result {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { tracesPerSecond: traces / seconds, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+}
+
+async function viaApi(url: string, batchSize: number, run: string): Promise<Result> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  for (let offset = 0; offset < TOTAL; offset += batchSize) {
+    const traces = Array.from({ length: Math.min(batchSize, TOTAL - offset) }, (_, k) => makeTrace(offset + k, run));
+    const t0 = performance.now();
+    const response = await fetch(`${url}/api/v1/traces`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TEST_KEY}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ traces }),
+    });
+    const body = (await response.json()) as { accepted?: number };
+    latencies.push(performance.now() - t0);
+    if (response.status !== 200 || body.accepted !== traces.length) throw new Error(`ingest failed: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+  }
+  return summarise(latencies, TOTAL, (performance.now() - started) / 1000);
+}
+
+/** The same rows, as plain multi-row INSERTs of the trace columns (no validation, scores, backlog or HTTP). */
+async function viaRawInsert(pool: pg.Pool, projectId: string, batchSize: number, run: string): Promise<Result> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const columns = [
+    "project_id", "external_id", "started_at", "provider", "model", "model_version", "route", "prompt", "response",
+    "prompt_text", "response_text", "latency_ms", "ttft_ms", "input_tokens", "output_tokens", "cost_usd", "status",
+    "finish_reason", "user_id", "session_id", "tags", "metadata",
+  ];
+  for (let offset = 0; offset < TOTAL; offset += batchSize) {
+    const rows = Array.from({ length: Math.min(batchSize, TOTAL - offset) }, (_, k) => makeTrace(offset + k, run));
+    const values: unknown[] = [];
+    const tuples = rows.map((t, r) => {
+      values.push(
+        projectId, t.id, t.timestamp, t.provider, t.model, t.modelVersion, t.route, JSON.stringify(t.prompt),
+        JSON.stringify(t.response), t.prompt[1]!.content, t.response, t.latencyMs, t.ttftMs, t.inputTokens,
+        t.outputTokens, t.costUsd, t.status, t.finishReason, t.userId, t.sessionId, t.tags, JSON.stringify(t.metadata),
+      );
+      return `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(",")})`;
+    });
+    const t0 = performance.now();
+    await pool.query(`insert into traces (${columns.join(",")}) values ${tuples.join(",")}`, values);
+    latencies.push(performance.now() - t0);
+  }
+  return summarise(latencies, TOTAL, (performance.now() - started) / 1000);
+}
+
+const app = await startApp({ database: "postgres", env: { DRIFTLINE_DEMO: "0", DRIFTLINE_JOBS: "off" } });
+const dbUrl = app.databaseUrl;
+try {
+  const health = (await (await fetch(`${app.url}/api/health`)).json()) as { database: string };
+  if (health.database !== "postgres") throw new Error("the benchmark needs the PostgreSQL server");
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
+  const [{ id: projectId }] = (await pool.query<{ id: string }>("select id from projects where slug = $1", [TEST_PROJECT])).rows as [{ id: string }];
+  console.log(`ingest benchmark: ${TOTAL} traces per case, one client, PostgreSQL, embedding jobs off\n`);
+  console.log("batch | API traces/s | API p50 ms | API p99 ms | raw INSERT traces/s | raw p50 ms | raw p99 ms | API/raw rate");
+  console.log("---: | ---: | ---: | ---: | ---: | ---: | ---: | ---:");
+  for (const batchSize of [1, 100, 1000]) {
+    const run = randomUUID().slice(0, 8);
+    // Interleaved in the same run: API first, then the baseline on the same table.
+    const api = await viaApi(app.url, batchSize, `api-${batchSize}-${run}`);
+    const raw = await viaRawInsert(pool, projectId, batchSize, `raw-${batchSize}-${run}`);
+    console.log(
+      `${batchSize} | ${api.tracesPerSecond.toFixed(0)} | ${api.p50.toFixed(1)} | ${api.p99.toFixed(1)} | ` +
+        `${raw.tracesPerSecond.toFixed(0)} | ${raw.p50.toFixed(1)} | ${raw.p99.toFixed(1)} | ${(api.tracesPerSecond / raw.tracesPerSecond).toFixed(2)}`,
+    );
+  }
+  await pool.end();
+} finally {
+  await app.stop();
+}
