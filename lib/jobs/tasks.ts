@@ -1,5 +1,6 @@
 import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import { runEmbedBatch } from "./embed";
+import { analyzeTask } from "./analyze";
 import type { PeriodicTask } from "./runner";
 
 /** Embeds the backlog in batches; the model loads on first use (in a worker thread), not at start-up. */
@@ -29,5 +30,5 @@ export function embeddingTask(options: { batchSize?: number; intervalMs?: number
 
 /** Every background task Driftline runs. */
 export function defaultTasks(): PeriodicTask[] {
-  return [embeddingTask()];
+  return [analyzeTask(), embeddingTask()];
 }

@@ -1,0 +1,47 @@
+import type { DatabaseHandle } from "@/db/client";
+import type { PeriodicTask } from "./runner";
+
+/** Tables written by ingest and the jobs; the ones whose plans matter most. */
+const WATCHED = ["traces", "scores", "embedding_backlog", "embeddings", "hourly_rollups"];
+/** Above this many rows (by the last ANALYZE) PostgreSQL's autovacuum is left to it. */
+const SMALL_TABLE = 100_000;
+
+/**
+ * Keeps planner statistics of young tables current. Without them PostgreSQL
+ * keeps the plans it made for an empty table — notably the foreign-key checks
+ * of every insert into scores and embeddings, which then scan `traces` in full
+ * and make ingest slower with every row. The server's autovacuum fixes that
+ * after a while; the embedded PGlite has no autovacuum at all. So: a table
+ * that has grown to more than twice its analyzed size (and by 200 rows) is
+ * analyzed now.
+ */
+export async function analyzeGrowingTables(handle: DatabaseHandle): Promise<string[]> {
+  const stats = await handle.query<{ relname: string; reltuples: number }>(
+    `select relname, reltuples::float8 as reltuples from pg_class
+      where relkind = 'r' and relnamespace = 'public'::regnamespace and relname = any($1::text[])`,
+    [WATCHED],
+  );
+  const analyzed: string[] = [];
+  for (const { relname, reltuples } of stats) {
+    const known = Math.max(0, Number(reltuples));
+    if (known >= SMALL_TABLE) continue;
+    const cap = Math.ceil(2 * known) + 201;
+    const [row] = await handle.query<{ n: number }>(`select count(*)::int as n from (select 1 from "${relname}" limit ${cap}) t`);
+    if (Number(row?.n ?? 0) >= cap) {
+      await handle.query(`analyze "${relname}"`);
+      analyzed.push(relname);
+    }
+  }
+  return analyzed;
+}
+
+export function analyzeTask(intervalMs = 15_000): PeriodicTask {
+  return {
+    name: "analyze",
+    intervalMs,
+    async run(handle) {
+      await analyzeGrowingTables(handle);
+      return false;
+    },
+  };
+}
