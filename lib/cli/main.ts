@@ -34,6 +34,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "create, list and revoke project API keys",
     run: async (argv) => (await import("./commands/keys")).runKeys(argv, io),
   },
+  demo: {
+    summary: "write 30 days of demo traffic with known drift events into a demo project",
+    run: async (argv) => (await import("./commands/demo")).runDemo(argv, io),
+  },
   embed: {
     summary: "embed the backlog now, or re-embed history with --backfill [--model M]",
     run: async (argv) => (await import("./commands/embed")).runEmbed(argv, io),
