@@ -34,7 +34,8 @@ export async function nearestTraces(
   const literal = `[${Array.from(params.vector).join(",")}]`;
   const distance = sql`embedding::${cast} <=> ${literal}::${cast}`;
   const query = sql`select trace_id, (${distance}) as distance from embeddings
-    where model_id = ${sql.raw(String(model.id))} and project_id = ${params.projectId} and kind = ${params.kind}
+    where model_id = ${sql.raw(String(model.id))} and kind = ${sql.raw(params.kind === "prompt" ? "'prompt'" : "'response'")}
+      and project_id = ${params.projectId}
     ${params.excludeTraceId ? sql`and trace_id <> ${params.excludeTraceId}` : sql``}
     order by ${distance} limit ${sql.raw(String(k))}`;
 

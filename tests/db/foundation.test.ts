@@ -3,7 +3,7 @@ import path from "node:path";
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { ensureEmbeddingModel } from "@/db/embedding-index";
+import { embeddingIndexName, ensureEmbeddingModel } from "@/db/embedding-index";
 import { appliedMigrationCount, pgvectorVersion, runMigrations } from "@/db/migrate";
 import { apiKeys, memberships, projects, scores, traces, users } from "@/db/schema";
 import { hashApiKey } from "@/lib/auth/api-keys";
@@ -215,6 +215,6 @@ describe.each(dbTargets())("foundation on $name", (target) => {
       );
       return (result as unknown as { rows: Array<Record<string, string>> }).rows.map((r) => Object.values(r)[0]).join("\n");
     });
-    expect(plan).toContain(`embeddings_hnsw_model_${model.id}`);
+    expect(plan).toContain(embeddingIndexName(model.id, "prompt"));
   });
 });
