@@ -67,7 +67,7 @@ try {
   const queries = await embedder.embed(allTexts.slice(0, 200).map((t) => `${t} please`));
   const time = async (run: () => Promise<unknown>) => {
     const samples: number[] = [];
-    for (const _ of queries) {
+    for (let i = 0; i < queries.length; i++) {
       const s = performance.now();
       await run();
       samples.push(performance.now() - s);
