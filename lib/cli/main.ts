@@ -14,21 +14,23 @@ const io = { stdout: process.stdout, stderr: process.stderr };
 const COMMANDS: Record<string, Command> = {
   compare: {
     summary: "compare two JSON Lines samples offline (numeric, categorical, embedding or text)",
-    run: (argv) =>
-      runCompare(argv, {
-        ...io,
-        async embedTexts(texts) {
-          const { createEmbedder } = await import("@/lib/embeddings");
-          const embedder = await createEmbedder({ worker: false });
-          try {
-            io.stderr.write(`embedding ${texts.length} texts with ${embedder.modelId}\n`);
-            const vectors = await embedder.embed(texts);
-            return vectors.map((v) => Array.from(v));
-          } finally {
-            await embedder.close();
-          }
-        },
-      }),
+    async run(argv) {
+      // Loaded on the first `--kind text` sample only, and once for both samples.
+      let embedder: Promise<import("@/lib/embeddings").Embedder> | undefined;
+      try {
+        return await runCompare(argv, {
+          ...io,
+          async embedTexts(texts) {
+            embedder ??= import("@/lib/embeddings").then(({ createEmbedder }) => createEmbedder({ worker: false }));
+            const model = await embedder;
+            io.stderr.write(`embedding ${texts.length} texts with ${model.modelId}\n`);
+            return (await model.embed(texts)).map((v) => Array.from(v));
+          },
+        });
+      } finally {
+        if (embedder) await (await embedder).close();
+      }
+    },
   },
   keys: {
     summary: "create, list and revoke project API keys",
