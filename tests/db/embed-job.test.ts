@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
+import { embeddingIndexName, ensureEmbeddingIndexes } from "@/db/embedding-index";
 import { projects } from "@/db/schema";
 import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import type { NormalizedTrace } from "@/lib/ingest/types";
@@ -92,6 +93,12 @@ describe.each(dbTargets())("embedding job on $name", (target) => {
       "select id, dimensions from embedding_models where name = $1",
       [embedder.modelId],
     );
+    // The job stores vectors without growing an index; the indexes are built once, after the bulk.
+    expect(await ensureEmbeddingIndexes(handle, model!)).toEqual([
+      embeddingIndexName(model!.id, "prompt"),
+      embeddingIndexName(model!.id, "response"),
+    ]);
+    expect(await ensureEmbeddingIndexes(handle, model!)).toEqual([]);
     const [query] = await embedder.embed(["how can I reset my password"]);
     const nearest = await nearestTraces(handle, { projectId, model: model!, kind: "prompt", vector: query!, k: 2 });
     const ids = new Map(outcomes.map((o) => [o.traceId, o.externalId]));
