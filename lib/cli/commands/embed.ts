@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { eq } from "drizzle-orm";
+import { ensureEmbeddingIndexes, ensureEmbeddingModel } from "@/db/embedding-index";
 import { projects } from "@/db/schema";
 import { createEmbedder } from "@/lib/embeddings";
 import { backfillEmbeddings } from "@/lib/jobs/backfill";
@@ -96,6 +97,9 @@ export async function runEmbed(argv: string[], io: Io): Promise<number> {
       },
     });
     bar.stop();
+    const model = await ensureEmbeddingModel(handle, embedder.modelId, embedder.dimensions, { index: false });
+    const built = await ensureEmbeddingIndexes(handle, model);
+    if (built.length > 0) io.stderr.write(`built HNSW indexes ${built.join(", ")}\n`);
     io.stdout.write(
       `backlog done: ${result.embedded} embedded, ${result.failed} failed for good, ${result.retried} left for a retry\n`,
     );
