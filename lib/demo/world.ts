@@ -1,3 +1,5 @@
+import { createRng, type Rng } from "@/lib/drift/random";
+
 /**
  * The demo world: 30 days (by default) of a support-and-coding assistant's
  * LLM traffic, with four known events on fixed days, generated from a seed.
@@ -47,28 +49,11 @@ export type DemoTrace = {
   scores: Record<string, number>;
 };
 
-type Rng = () => number;
-
-export function mulberry32(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
-function normal(rng: Rng): number {
-  const u = Math.max(rng(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
+const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.nextInt(items.length)]!;
 function weighted<T extends string>(rng: Rng, weights: Record<T, number>): T {
   const entries = Object.entries(weights) as Array<[T, number]>;
   const total = entries.reduce((s, [, w]) => s + w, 0);
-  let x = rng() * total;
+  let x = rng.next() * total;
   for (const [key, w] of entries) {
     x -= w;
     if (x <= 0) return key;
@@ -234,9 +219,9 @@ function typos(text: string, rng: Rng): string {
   return text
     .split(" ")
     .map((word) => {
-      if (word.length < 5 || rng() > 1 / 12) return word;
-      const i = 1 + Math.floor(rng() * (word.length - 2));
-      const kind = rng();
+      if (word.length < 5 || rng.next() > 1 / 12) return word;
+      const i = 1 + Math.floor(rng.next() * (word.length - 2));
+      const kind = rng.next();
       if (kind < 0.33) return word.slice(0, i) + word.slice(i + 1);
       if (kind < 0.66) return word.slice(0, i) + word[i] + word.slice(i);
       return word.slice(0, i - 1) + word[i] + word[i - 1] + word.slice(i + 1);
@@ -263,7 +248,7 @@ export function intentWeights(day: number, days: number): Record<string, number>
 export function routeFor(intent: string, day: number, rng: Rng): { route: string; model: string } {
   const routerChanged = day >= DEMO_EVENTS.routerChangeDay;
   const cheapShare = intent === "small-talk" ? 0.9 : routerChanged ? 0.6 : 0.3;
-  if (rng() < cheapShare) {
+  if (rng.next() < cheapShare) {
     const model = routerChanged
       ? weighted(rng, { "gemini-2.0-flash": 75, "gpt-4o-mini": 15, "claude-3-5-haiku": 10 })
       : weighted(rng, { "gpt-4o-mini": 60, "claude-3-5-haiku": 30, "gemini-2.0-flash": 10 });
@@ -273,7 +258,7 @@ export function routeFor(intent: string, day: number, rng: Rng): { route: string
 }
 
 export function* generateDemoTraces(options: DemoOptions): Generator<DemoTrace> {
-  const rng = mulberry32(options.seed);
+  const rng = createRng(options.seed);
   const total = options.days * options.perDay;
   const start = options.end.getTime() - options.days * 86_400_000;
   const sessions = new Map<string, { intent: string; turns: number }>();
@@ -281,23 +266,23 @@ export function* generateDemoTraces(options: DemoOptions): Generator<DemoTrace> 
   for (let i = 0; i < total; i++) {
     const day = dayOf(i, options.perDay);
     // Business-hours-shaped arrivals within the day.
-    const hour = Math.min(23.99, Math.max(0, 14 + 4 * normal(rng)));
-    const timestamp = new Date(start + (day - 1) * 86_400_000 + hour * 3_600_000 + Math.floor(rng() * 60_000));
+    const hour = Math.min(23.99, Math.max(0, 14 + 4 * rng.nextNormal()));
+    const timestamp = new Date(start + (day - 1) * 86_400_000 + hour * 3_600_000 + Math.floor(rng.next() * 60_000));
 
-    const userNo = Math.floor(Math.pow(rng(), 1.6) * 420);
+    const userNo = Math.floor(Math.pow(rng.next(), 1.6) * 420);
     const userId = `user-${String(userNo).padStart(4, "0")}`;
     const sessionKey = `${userId}-${day}`;
     const ongoing = sessions.get(sessionKey);
-    const isFollowUp = Boolean(ongoing) && rng() < 0.35;
+    const isFollowUp = Boolean(ongoing) && rng.next() < 0.35;
     const intentName = isFollowUp ? ongoing!.intent : weighted(rng, intentWeights(day, options.days));
     const intent = INTENTS[intentName]!;
     sessions.set(sessionKey, { intent: intentName, turns: (ongoing?.turns ?? 0) + 1 });
 
     let question = fill(pick(rng, intent.templates), intent.slots, rng);
     question = `${pick(rng, GREETINGS)}${question}${pick(rng, SIGN_OFFS)}`;
-    if (rng() < 0.25) question = question.toLowerCase();
+    if (rng.next() < 0.25) question = question.toLowerCase();
     question = typos(question, rng);
-    if (rng() < 0.12) question += ` Some context: I've been a customer for ${1 + Math.floor(rng() * 6)} years and this is the first time this happened, so I'd appreciate a quick answer.`;
+    if (rng.next() < 0.12) question += ` Some context: I've been a customer for ${1 + Math.floor(rng.next() * 6)} years and this is the first time this happened, so I'd appreciate a quick answer.`;
 
     const prompt: Array<{ role: string; content: string }> = [{ role: "system", content: SYSTEM_PROMPT }];
     if (isFollowUp) {
@@ -321,8 +306,8 @@ export function* generateDemoTraces(options: DemoOptions): Generator<DemoTrace> 
     }
 
     const inputTokens = Math.round(prompt.reduce((s, m) => s + m.content.length, 0) / 4) + 12;
-    const failed = rng() < 0.015;
-    const refused = !failed && rng() < refusalRate;
+    const failed = rng.next() < 0.015;
+    const refused = !failed && rng.next() < refusalRate;
     let response: string | null = null;
     let outputTokens = 0;
     if (!failed) {
@@ -336,23 +321,23 @@ export function* generateDemoTraces(options: DemoOptions): Generator<DemoTrace> 
           response = response.split(". ").slice(0, 2).join(". ");
         }
       }
-      outputTokens = Math.max(4, Math.round((response.length / 4) * (0.85 + 0.3 * rng())));
+      outputTokens = Math.max(4, Math.round((response.length / 4) * (0.85 + 0.3 * rng.next())));
     }
     const latencyMs = Math.max(
       80,
-      Math.round((spec.baseLatency + spec.msPerToken * outputTokens) * latencyFactor * Math.exp(0.25 * normal(rng))),
+      Math.round((spec.baseLatency + spec.msPerToken * outputTokens) * latencyFactor * Math.exp(0.25 * rng.nextNormal())),
     );
-    const ttftMs = Math.round(Math.min(latencyMs, spec.baseLatency * latencyFactor * Math.exp(0.3 * normal(rng))));
+    const ttftMs = Math.round(Math.min(latencyMs, spec.baseLatency * latencyFactor * Math.exp(0.3 * rng.nextNormal())));
 
     // Quality: the model's level, worse for SQL on gemini after the router change (the within-topic drop).
-    let quality = spec.quality + 0.06 * normal(rng);
+    let quality = spec.quality + 0.06 * rng.nextNormal();
     if (intentName === "sql-help" && model === "gemini-2.0-flash") quality -= 0.3;
-    if (refused) quality = 0.1 + 0.1 * rng();
+    if (refused) quality = 0.1 + 0.1 * rng.next();
     quality = Math.min(1, Math.max(0, quality));
     const scores: Record<string, number> = {};
     if (!failed) {
       scores["judge.helpfulness"] = Math.round(quality * 100) / 100;
-      if (rng() < 0.3) scores.user_feedback = rng() < quality ? 1 : 0;
+      if (rng.next() < 0.3) scores.user_feedback = rng.next() < quality ? 1 : 0;
     }
 
     yield {
