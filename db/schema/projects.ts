@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
+import { integer, pgTable, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const projects = pgTable(
   "projects",
@@ -11,6 +11,8 @@ export const projects = pgTable(
      * "default" (all kinds), "off", or a comma list (lib/ingest/redact.ts).
      */
     redaction: text("redaction").notNull().default("default"),
+    /** Traces older than this many days are deleted by the retention task; null keeps everything. */
+    retentionDays: integer("retention_days"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("projects_slug_key").on(t.slug)],

@@ -1,12 +1,15 @@
-import { bigint, doublePrecision, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, date, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { projects } from "./projects";
 
 /**
  * Hourly aggregates per project / provider / model / route, so dashboards read
  * a few hundred rows instead of scanning millions of traces. Empty strings
  * stand for "not given" so the key has no NULLs. `latencyHistogram` counts
- * latencies in log-spaced buckets (lib/rollup-buckets.ts), from which p50/p95
- * of any range of hours can be read.
+ * latencies in log-spaced buckets (lib/charts/latency-buckets.ts), from which
+ * p50/p95 of any range of hours can be read.
+ *
+ * Rows are replaced, never incremented: the rollup job (lib/jobs/rollup.ts)
+ * recomputes whole hours from the traces, so running it twice changes nothing.
  */
 export const hourlyRollups = pgTable(
   "hourly_rollups",
@@ -25,6 +28,8 @@ export const hourlyRollups = pgTable(
     outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
     costUsd: doublePrecision("cost_usd").notNull().default(0),
     latencyMsSum: doublePrecision("latency_ms_sum").notNull().default(0),
+    /** Traces with a latency (the histogram's total). */
+    latencyCount: integer("latency_count").notNull().default(0),
     latencyHistogram: integer("latency_histogram").array().notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -32,3 +37,95 @@ export const hourlyRollups = pgTable(
 );
 
 export type HourlyRollup = typeof hourlyRollups.$inferSelect;
+
+/** Sum and count of each score name per hour and model/route (averages of any range are sum/count). */
+export const hourlyScoreRollups = pgTable(
+  "hourly_score_rollups",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    provider: text("provider").notNull().default(""),
+    model: text("model").notNull().default(""),
+    route: text("route").notNull().default(""),
+    name: text("name").notNull(),
+    count: integer("count").notNull(),
+    sum: doublePrecision("sum").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.hour, t.provider, t.model, t.route, t.name] })],
+);
+
+/** Per tag per hour (a trace with two tags counts under both). */
+export const hourlyTagRollups = pgTable(
+  "hourly_tag_rollups",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    tag: text("tag").notNull(),
+    requests: integer("requests").notNull(),
+    errors: integer("errors").notNull(),
+    refusals: integer("refusals").notNull(),
+    costUsd: doublePrecision("cost_usd").notNull(),
+    latencyMsSum: doublePrecision("latency_ms_sum").notNull(),
+    latencyCount: integer("latency_count").notNull(),
+    latencyHistogram: integer("latency_histogram").array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.hour, t.tag] })],
+);
+
+/**
+ * Which users were active on which UTC day. Distinct counts cannot be summed
+ * over hours, so active users of a period are counted from whole days here and
+ * from the raw traces of the partial days at its edges (lib/queries/overview.ts).
+ */
+export const dailyActiveUsers = pgTable(
+  "daily_active_users",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    userId: text("user_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.day, t.userId] })],
+);
+
+/**
+ * Which users were active in which hour: the partial days at the edges of a
+ * period are counted from here (an index-only range), the whole days from
+ * daily_active_users.
+ */
+export const hourlyActiveUsers = pgTable(
+  "hourly_active_users",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    userId: text("user_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.hour, t.userId] })],
+);
+
+/**
+ * Hours whose traces or scores changed since the rollup job last ran. Filled
+ * by statement-level triggers on traces and scores (migration
+ * `rollup_triggers`) — append-only, one row per statement and hour, so
+ * concurrent ingest never waits on a shared row. A row becomes visible in the
+ * same commit as the traces that caused it, so when the job claims it (with
+ * `FOR UPDATE SKIP LOCKED`) those traces are visible to its recomputation.
+ */
+export const rollupDirtyHours = pgTable(
+  "rollup_dirty_hours",
+  {
+    projectId: uuid("project_id").notNull(),
+    id: bigserial("id", { mode: "number" }).notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    markedAt: timestamp("marked_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  // project_id first like every project-owned key (ARCHITECTURE.md); the job claims oldest marks first by id.
+  (t) => [primaryKey({ columns: [t.projectId, t.id] }), index("rollup_dirty_hours_id_idx").on(t.id)],
+);

@@ -44,6 +44,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "embed the backlog now, or re-embed history with --backfill [--model M]",
     run: async (argv) => (await import("./commands/embed")).runEmbed(argv, io),
   },
+  monitors: {
+    summary: "backfill monitors' series over stored traces, or run due monitor windows now",
+    run: async (argv) => (await import("./commands/monitors")).runMonitors(argv, io),
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,1 @@
+ALTER TABLE "version_changes" ADD COLUMN "locked_until" timestamp with time zone;

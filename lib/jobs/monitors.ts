@@ -1,0 +1,41 @@
+import { deliverDueAlerts } from "@/lib/monitors/webhooks";
+import { runDueMonitors } from "@/lib/monitors/schedule";
+import { detectVersionChanges, refreshVersionChanges } from "@/lib/monitors/version-changes";
+import type { PeriodicTask } from "./runner";
+
+/** Runs monitors whose schedule tick has passed (and backfills new ones). */
+export function monitorTask(options: { intervalMs?: number } = {}): PeriodicTask {
+  return {
+    name: "monitors",
+    intervalMs: options.intervalMs ?? 15_000,
+    async run(handle) {
+      const { claimed } = await runDueMonitors(handle, { log: console.log });
+      return claimed > 0;
+    },
+  };
+}
+
+/** Detects provider-version switches in every project and compares before/after once data allow. */
+export function versionChangeTask(options: { intervalMs?: number } = {}): PeriodicTask {
+  return {
+    name: "version-changes",
+    intervalMs: options.intervalMs ?? 5 * 60_000,
+    async run(handle) {
+      const projects = await handle.query<{ id: string }>("select id from projects");
+      for (const p of projects) await detectVersionChanges(handle, p.id);
+      return (await refreshVersionChanges(handle)) > 0;
+    },
+  };
+}
+
+/** Sends alert notifications from the outbox, with retries and backoff. */
+export function alertDeliveryTask(options: { intervalMs?: number } = {}): PeriodicTask {
+  return {
+    name: "alert-deliveries",
+    intervalMs: options.intervalMs ?? 5_000,
+    async run(handle) {
+      const stats = await deliverDueAlerts(handle);
+      return stats.claimed > 0 && stats.delivered + stats.failed > 0;
+    },
+  };
+}
