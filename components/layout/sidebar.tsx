@@ -1,14 +1,17 @@
 import Link from "next/link";
 import type { ProjectRole } from "@/db/schema";
+import { BacklogBadge } from "./backlog-badge";
 import { NavLink } from "./nav-link";
 import { ProjectSwitcher } from "./project-switcher";
 import { SignOutButton } from "./sign-out-button";
+import { ThemeToggle } from "./theme-toggle";
 
 export function Sidebar(props: {
   projectSlug: string;
   projects: Array<{ slug: string; name: string }>;
   user: { email: string; name: string | null };
   role: ProjectRole;
+  theme: "light" | "dark";
 }) {
   const base = `/p/${props.projectSlug}`;
   return (
@@ -22,10 +25,14 @@ export function Sidebar(props: {
         <NavLink href={base} exact>
           Overview
         </NavLink>
+        <NavLink href={`${base}/routing`}>Routing</NavLink>
         <NavLink href={`${base}/traces`}>Traces</NavLink>
         <NavLink href={`${base}/settings`}>Settings</NavLink>
       </nav>
+      <BacklogBadge project={props.projectSlug} />
       <div className="sidebar-footer">
+        <div className="tz-note">All times are UTC.</div>
+        <ThemeToggle initial={props.theme} />
         <div>
           <div>{props.user.name ?? props.user.email}</div>
           <div className="muted" style={{ fontSize: 12 }}>

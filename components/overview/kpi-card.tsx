@@ -1,29 +1,22 @@
-import { relativeChange } from "@/lib/format";
+import type { KpiCardData } from "@/lib/charts/prepare-overview";
 
-export function KpiCard(props: {
-  label: string;
-  value: string;
-  current: number | null;
-  previous: number | null;
-  /** Whether a rise is good news (requests) or bad news (latency, cost, errors). */
-  higherIsBetter: boolean;
-}) {
-  const change = relativeChange(props.current, props.previous);
+export function KpiCard({ card }: { card: KpiCardData }) {
   let trend = <span className="trend muted">no earlier data</span>;
-  if (change !== null) {
-    const up = change >= 0;
-    const good = up === props.higherIsBetter;
+  if (card.change !== null) {
+    const up = card.change >= 0;
+    const cls = card.good === null ? "muted" : `${up ? "up" : "down"}-${card.good ? "good" : "bad"}`;
     trend = (
-      <span className={`trend ${up ? "up" : "down"}-${good ? "good" : "bad"}`}>
-        {up ? "▲" : "▼"} {Math.abs(change * 100).toFixed(1)}% vs previous period
+      <span className={`trend ${cls}`}>
+        {card.change === 0 ? "=" : up ? "▲" : "▼"} {Math.abs(card.change * 100).toFixed(1)}% vs previous period
       </span>
     );
   }
   return (
-    <div className="card" data-testid={`kpi-${props.label.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`}>
-      <div className="kpi-label">{props.label}</div>
-      <div className="kpi-value">{props.value}</div>
+    <div className="card" data-testid={`kpi-${card.id}`}>
+      <div className="kpi-label">{card.label}</div>
+      <div className="kpi-value">{card.value}</div>
       {trend}
+      {card.hint ? <div className="tz-note">{card.hint}</div> : null}
     </div>
   );
 }

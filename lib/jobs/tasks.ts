@@ -2,6 +2,9 @@ import { ensureEmbeddingIndexes, ensureEmbeddingModel } from "@/db/embedding-ind
 import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import { runEmbedBatch } from "./embed";
 import { analyzeTask } from "./analyze";
+import { alertDeliveryTask, monitorTask, versionChangeTask } from "./monitors";
+import { retentionTask } from "./retention";
+import { rollupTask } from "./rollup";
 import type { PeriodicTask } from "./runner";
 
 /**
@@ -43,5 +46,5 @@ export function embeddingTask(options: { batchSize?: number; intervalMs?: number
 
 /** Every background task Driftline runs. */
 export function defaultTasks(): PeriodicTask[] {
-  return [analyzeTask(), embeddingTask()];
+  return [analyzeTask(), embeddingTask(), rollupTask(), retentionTask(), monitorTask(), versionChangeTask(), alertDeliveryTask()];
 }

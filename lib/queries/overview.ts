@@ -1,113 +1,148 @@
-import { and, count, countDistinct, eq, gte, lt, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { traces } from "@/db/schema";
+import { previousPeriod, seriesUnit, type Period } from "@/lib/charts/period";
+import {
+  histogramSumColumns,
+  metricsOf,
+  selectRows,
+  totalsColumns,
+  totalsFromRow,
+  type RollupMetrics,
+} from "./overview-rollups";
 
-export type OverviewPeriod = { from: Date; to: Date };
+export type ScoreAverages = Record<string, { average: number; count: number }>;
 
-export type OverviewKpis = {
-  requests: number;
+export type OverviewKpis = RollupMetrics & {
   activeUsers: number;
+  scores: ScoreAverages;
+};
+
+export type OverviewPoint = {
+  t: string;
+  requests: number;
+  errors: number;
+  refusals: number;
   costUsd: number;
-  costPerRequestUsd: number | null;
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
-  errorRate: number | null;
 };
 
 export type Overview = {
-  period: { from: string; to: string };
-  totalTraces: number;
+  period: { from: string; to: string; unit: "hour" | "day" };
+  previousPeriod: { from: string; to: string };
+  /** False while the project has never received a trace (the page shows how to send one). */
+  hasTraces: boolean;
+  /** Hours changed since the rollup job last ran; the figures catch up within seconds. */
+  pendingHours: number;
   current: OverviewKpis;
   previous: OverviewKpis;
-  daily: Array<{ day: string; requests: number; errors: number; costUsd: number; latencyP95Ms: number | null }>;
-  byModel: Array<{ model: string; requests: number; costUsd: number; latencyP50Ms: number | null }>;
+  series: OverviewPoint[];
 };
 
-async function kpis(db: Database, projectId: string, period: OverviewPeriod): Promise<OverviewKpis> {
-  const [row] = await db
-    .select({
-      requests: count(),
-      activeUsers: countDistinct(traces.userId),
-      costUsd: sql<string | null>`sum(${traces.costUsd})`,
-      p50: sql<number | null>`percentile_cont(0.5) within group (order by ${traces.latencyMs})`,
-      p95: sql<number | null>`percentile_cont(0.95) within group (order by ${traces.latencyMs})`,
-      errors: sql<number>`count(*) filter (where ${traces.status} = 'error')`,
-    })
-    .from(traces)
-    .where(and(eq(traces.projectId, projectId), gte(traces.startedAt, period.from), lt(traces.startedAt, period.to)));
-  const requests = Number(row?.requests ?? 0);
-  const costUsd = Number(row?.costUsd ?? 0);
-  return {
-    requests,
-    activeUsers: Number(row?.activeUsers ?? 0),
-    costUsd,
-    costPerRequestUsd: requests > 0 ? costUsd / requests : null,
-    latencyP50Ms: row?.p50 == null ? null : Number(row.p50),
-    latencyP95Ms: row?.p95 == null ? null : Number(row.p95),
-    errorRate: requests > 0 ? Number(row?.errors ?? 0) / requests : null,
-  };
+const DAY = 86_400_000;
+
+/**
+ * Distinct users of a period: whole UTC days from daily_active_users, the
+ * partial days at the edges from hourly_active_users (index-only ranges on
+ * their primary keys), so the count is exact for any hour-aligned period.
+ */
+async function activeUsers(db: Database, projectId: string, period: Period): Promise<number> {
+  const fullFrom = new Date(Math.ceil(period.from.getTime() / DAY) * DAY);
+  const fullTo = new Date(Math.floor(period.to.getTime() / DAY) * DAY);
+  const from = period.from.toISOString();
+  const to = period.to.toISOString();
+  let query;
+  if (fullFrom >= fullTo) {
+    query = sql`select count(distinct user_id)::int as n from hourly_active_users
+      where project_id = ${projectId} and hour >= ${from}::timestamptz and hour < ${to}::timestamptz`;
+  } else {
+    const a = fullFrom.toISOString();
+    const b = fullTo.toISOString();
+    query = sql`select count(*)::int as n from (
+        select user_id from daily_active_users
+         where project_id = ${projectId} and day >= ${a.slice(0, 10)}::date and day < ${b.slice(0, 10)}::date
+        union
+        select user_id from hourly_active_users
+         where project_id = ${projectId}
+           and ((hour >= ${from}::timestamptz and hour < ${a}::timestamptz)
+             or (hour >= ${b}::timestamptz and hour < ${to}::timestamptz))) u`;
+  }
+  const [row] = await selectRows<{ n: number }>(db, query);
+  return Number(row?.n ?? 0);
+}
+
+export async function scoreAverages(
+  db: Database,
+  projectId: string,
+  period: Period,
+  filter?: { column: "model" | "route"; value: string },
+): Promise<ScoreAverages> {
+  const rows = await selectRows<{ name: string; s: number; n: number }>(
+    db,
+    sql`select name, sum(sum)::float8 as s, sum(count)::int as n from hourly_score_rollups
+         where project_id = ${projectId} and hour >= ${period.from.toISOString()}::timestamptz
+           and hour < ${period.to.toISOString()}::timestamptz
+           ${filter ? sql`and ${sql.identifier(filter.column)} = ${filter.value}` : sql``}
+         group by name order by name`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.name, { average: Number(r.s) / Number(r.n), count: Number(r.n) }]));
+}
+
+async function kpis(db: Database, projectId: string, period: Period): Promise<OverviewKpis> {
+  const [[row], users, scores] = await Promise.all([
+    selectRows<Record<string, unknown>>(
+      db,
+      sql`select ${totalsColumns}, ${histogramSumColumns()} from hourly_rollups
+           where project_id = ${projectId} and hour >= ${period.from.toISOString()}::timestamptz
+             and hour < ${period.to.toISOString()}::timestamptz`,
+    ),
+    activeUsers(db, projectId, period),
+    scoreAverages(db, projectId, period),
+  ]);
+  return { ...metricsOf(totalsFromRow(row ?? {})), activeUsers: users, scores };
 }
 
 /**
- * The overview page's numbers for a period and the period just before it (for
- * the trends), a per-day series and a per-model breakdown.
+ * The overview's KPIs for a period and the one before it (for the trends),
+ * and a per-hour or per-day series — all read from the hourly rollups.
  */
-export async function getOverview(db: Database, projectId: string, period: OverviewPeriod): Promise<Overview> {
-  const span = period.to.getTime() - period.from.getTime();
-  const previousPeriod = { from: new Date(period.from.getTime() - span), to: period.from };
-  const window = and(eq(traces.projectId, projectId), gte(traces.startedAt, period.from), lt(traces.startedAt, period.to));
-  const day = sql<string>`to_char(date_trunc('day', ${traces.startedAt} at time zone 'UTC'), 'YYYY-MM-DD')`;
-  const [current, previous, daily, byModel, total] = await Promise.all([
+export async function getOverview(db: Database, projectId: string, period: Period): Promise<Overview> {
+  const previous = previousPeriod(period);
+  const unit = seriesUnit(period);
+  const [current, before, seriesRows, [flags]] = await Promise.all([
     kpis(db, projectId, period),
-    kpis(db, projectId, previousPeriod),
-    db
-      .select({
-        day,
-        requests: count(),
-        errors: sql<number>`count(*) filter (where ${traces.status} = 'error')`,
-        costUsd: sql<string | null>`sum(${traces.costUsd})`,
-        latencyP95Ms: sql<number | null>`percentile_cont(0.95) within group (order by ${traces.latencyMs})`,
-      })
-      .from(traces)
-      .where(window)
-      .groupBy(day)
-      .orderBy(day),
-    db
-      .select({
-        model: sql<string>`coalesce(${traces.model}, '(unknown)')`,
-        requests: count(),
-        costUsd: sql<string | null>`sum(${traces.costUsd})`,
-        latencyP50Ms: sql<number | null>`percentile_cont(0.5) within group (order by ${traces.latencyMs})`,
-      })
-      .from(traces)
-      .where(window)
-      .groupBy(sql`1`)
-      .orderBy(sql`2 desc`),
-    db.select({ n: count() }).from(traces).where(eq(traces.projectId, projectId)),
+    kpis(db, projectId, previous),
+    selectRows<Record<string, unknown>>(
+      db,
+      sql`select date_trunc(${unit}, hour, 'UTC') as t, ${totalsColumns}, ${histogramSumColumns()} from hourly_rollups
+           where project_id = ${projectId} and hour >= ${period.from.toISOString()}::timestamptz
+             and hour < ${period.to.toISOString()}::timestamptz
+           group by 1 order by 1`,
+    ),
+    selectRows<{ has_traces: boolean; pending: number }>(
+      db,
+      sql`select exists (select 1 from traces where project_id = ${projectId}) as has_traces,
+                 (select count(*)::int from rollup_dirty_hours where project_id = ${projectId}) as pending`,
+    ),
   ]);
   return {
-    period: { from: period.from.toISOString(), to: period.to.toISOString() },
-    totalTraces: Number(total[0]?.n ?? 0),
+    period: { from: period.from.toISOString(), to: period.to.toISOString(), unit },
+    previousPeriod: { from: previous.from.toISOString(), to: previous.to.toISOString() },
+    hasTraces: Boolean(flags?.has_traces),
+    pendingHours: Number(flags?.pending ?? 0),
     current,
-    previous,
-    daily: daily.map((d) => ({
-      day: d.day,
-      requests: Number(d.requests),
-      errors: Number(d.errors),
-      costUsd: Number(d.costUsd ?? 0),
-      latencyP95Ms: d.latencyP95Ms == null ? null : Number(d.latencyP95Ms),
-    })),
-    byModel: byModel.map((m) => ({
-      model: m.model,
-      requests: Number(m.requests),
-      costUsd: Number(m.costUsd ?? 0),
-      latencyP50Ms: m.latencyP50Ms == null ? null : Number(m.latencyP50Ms),
-    })),
+    previous: before,
+    series: seriesRows.map((r) => {
+      const m = metricsOf(totalsFromRow(r));
+      return {
+        t: new Date(r.t as string).toISOString(),
+        requests: m.requests,
+        errors: Number(r.errors ?? 0),
+        refusals: Number(r.refusals ?? 0),
+        costUsd: m.costUsd,
+        latencyP50Ms: m.latencyP50Ms,
+        latencyP95Ms: m.latencyP95Ms,
+      };
+    }),
   };
-}
-
-/** "24h" | "7d" | "30d" → a period ending now. */
-export function periodFromRange(range: string | null | undefined, now = new Date()): OverviewPeriod {
-  const hours = range === "24h" ? 24 : range === "30d" ? 24 * 30 : 24 * 7;
-  return { from: new Date(now.getTime() - hours * 3_600_000), to: now };
 }

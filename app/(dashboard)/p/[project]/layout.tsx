@@ -1,6 +1,8 @@
+import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { Sidebar } from "@/components/layout/sidebar";
+import { THEME_COOKIE } from "@/components/layout/theme";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
 import { listProjectsForUser } from "@/lib/queries/projects";
 import { getDatabase } from "@/lib/server/database";
@@ -21,10 +23,16 @@ export default async function ProjectLayout({
   });
   const { db } = await getDatabase();
   const projects = await listProjectsForUser(db, user.id);
+  const theme = (await cookies()).get(THEME_COOKIE)?.value === "light" ? "light" : "dark";
   return (
-    <div className="shell">
-      <Sidebar projectSlug={slug} projects={projects} user={user} role={access.role} />
-      <main className="main">{children}</main>
+    <div className="shell" data-theme={theme}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Sidebar projectSlug={slug} projects={projects} user={user} role={access.role} theme={theme} />
+      <main className="main" id="main" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }

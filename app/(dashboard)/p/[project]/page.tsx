@@ -1,13 +1,16 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { FirstTrace } from "@/components/overview/first-trace";
 import { OverviewView } from "@/components/overview/overview-view";
-import { overviewQueryKey, parseOverviewRange } from "@/lib/charts/overview-ranges";
+import { periodSelectionOrDefault, resolvePeriod, selectionKey } from "@/lib/charts/period";
+import { queryKeys } from "@/lib/charts/query-keys";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
-import { getOverview, periodFromRange } from "@/lib/queries/overview";
+import { getOverview } from "@/lib/queries/overview";
 import { makeQueryClient } from "@/lib/query-client";
 import { getDatabase } from "@/lib/server/database";
 
+export const metadata: Metadata = { title: "Overview" };
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage({
@@ -15,16 +18,15 @@ export default async function OverviewPage({
   searchParams,
 }: {
   params: Promise<{ project: string }>;
-  searchParams: Promise<{ range?: string }>;
+  searchParams: Promise<{ range?: string; from?: string; to?: string }>;
 }) {
   const { project } = await params;
-  const range = parseOverviewRange((await searchParams).range);
+  const selection = periodSelectionOrDefault(await searchParams);
   const access = await getProjectAccess(await requireUser(), project);
   const { db } = await getDatabase();
 
-  const queryClient = makeQueryClient();
-  const overview = await getOverview(db, access.project.id, periodFromRange(range));
-  if (overview.totalTraces === 0) {
+  const overview = await getOverview(db, access.project.id, resolvePeriod(selection));
+  if (!overview.hasTraces) {
     const h = await headers();
     const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host") ?? "localhost:3000"}`;
     return (
@@ -36,10 +38,11 @@ export default async function OverviewPage({
       </>
     );
   }
-  queryClient.setQueryData(overviewQueryKey(project, range), JSON.parse(JSON.stringify(overview)));
+  const queryClient = makeQueryClient();
+  queryClient.setQueryData(queryKeys.overview(project, selectionKey(selection)), JSON.parse(JSON.stringify(overview)));
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <OverviewView project={project} range={range} />
+      <OverviewView project={project} selection={selection} />
     </HydrationBoundary>
   );
 }

@@ -1,79 +1,96 @@
 import type { Metadata } from "next";
+import { ApiKeysCard } from "@/components/settings/api-keys-card";
+import { CreateProjectCard } from "@/components/settings/create-project-card";
+import { MembersCard } from "@/components/settings/members-card";
+import { ProjectSettingsForm } from "@/components/settings/project-settings-form";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
-import { listApiKeys, listMembers } from "@/lib/queries/project-settings";
+import { can } from "@/lib/auth/roles";
+import { readEmbeddingConfig } from "@/lib/embeddings/registry";
+import { REDACTION_KINDS } from "@/lib/ingest/redact";
+import { listApiKeys, listEmbeddingModels, listMembers } from "@/lib/queries/project-settings";
 import { getDatabase } from "@/lib/server/database";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "—");
+function configuredModel(): string {
+  try {
+    const config = readEmbeddingConfig();
+    return config.modelPath ? `${config.model} (local folder ${config.modelPath})` : config.model;
+  } catch (error) {
+    return `invalid configuration: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
 
 export default async function SettingsPage({ params }: { params: Promise<{ project: string }> }) {
   const { project } = await params;
-  const access = await getProjectAccess(await requireUser(), project);
+  const user = await requireUser();
+  const access = await getProjectAccess(user, project);
   const { db } = await getDatabase();
-  const [keys, members] = await Promise.all([listApiKeys(db, access.project.id), listMembers(db, access.project.id)]);
+  const [keys, members, models] = await Promise.all([
+    listApiKeys(db, access.project.id),
+    listMembers(db, access.project.id),
+    listEmbeddingModels(db, access.project.id),
+  ]);
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return (
     <>
       <div className="page-header">
         <div>
           <h1>Settings</h1>
           <div className="muted">
-            {access.project.name} · slug <code>{access.project.slug}</code> · your role: {access.role}
+            {access.project.name} · slug <code>{access.project.slug}</code> · your role: <strong data-testid="settings-role">{access.role}</strong>
           </div>
         </div>
       </div>
-      <section className="grid" style={{ gap: 14 }}>
-        <div className="card">
-          <h2>API keys</h2>
-          <p className="muted">Only a digest of each key is stored; a key is shown in full once, when it is created.</p>
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Key</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th>State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{day(k.createdAt)}</td>
-                  <td>{day(k.lastUsedAt)}</td>
-                  <td>{k.revokedAt ? <span className="badge error">revoked</span> : <span className="badge ok">active</span>}</td>
+      <div className="grid" style={{ gap: 14 }}>
+        <ProjectSettingsForm
+          project={project}
+          name={access.project.name}
+          redaction={access.project.redaction}
+          retentionDays={access.project.retentionDays}
+          redactionKinds={REDACTION_KINDS}
+          canWrite={can(access.role, "project.write")}
+        />
+        <ApiKeysCard
+          project={project}
+          canWrite={can(access.role, "keys.write")}
+          keys={keys.map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) }))}
+        />
+        <MembersCard project={project} members={members} canWrite={can(access.role, "members.write")} currentUserId={user.id} />
+        <section className="card" aria-labelledby="embedding-heading">
+          <h2 id="embedding-heading">Embedding model</h2>
+          <p>
+            Configured: <strong>{configuredModel()}</strong> <span className="tz-note">(EMBEDDING_MODEL; read-only here)</span>
+          </p>
+          {models.length === 0 ? (
+            <p className="muted">No text has been embedded yet.</p>
+          ) : (
+            <table className="compact">
+              <thead>
+                <tr>
+                  <th scope="col">Model</th>
+                  <th scope="col" className="num">Dimensions</th>
+                  <th scope="col">First used (UTC)</th>
+                  <th scope="col">Vectors in this project</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div className="card">
-          <h2>Members</h2>
-          <table>
-            <thead>
-              <tr>
-                <th>Email</th>
-                <th>Name</th>
-                <th>Role</th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((m) => (
-                <tr key={m.userId}>
-                  <td>{m.email}</td>
-                  <td>{m.name ?? "—"}</td>
-                  <td>{m.role}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+              </thead>
+              <tbody>
+                {models.map((m) => (
+                  <tr key={m.id}>
+                    <td>{m.name}</td>
+                    <td className="num">{m.dimensions}</td>
+                    <td>{m.createdAt.slice(0, 16).replace("T", " ")}</td>
+                    <td>{m.usedByProject ? "yes" : "no"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p className="tz-note">Vectors of different models are never compared; each model has its own HNSW index.</p>
+        </section>
+        {user.isInstanceAdmin ? <CreateProjectCard /> : null}
+      </div>
     </>
   );
 }

@@ -1,61 +1,71 @@
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import { TracesView } from "@/components/traces/traces-view";
+import { filterToSearch, type TraceFilter } from "@/lib/charts/trace-filter";
+import { queryKeys } from "@/lib/charts/query-keys";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
-import { formatMs, formatUsd } from "@/lib/format";
-import { listRecentTraces } from "@/lib/queries/recent-traces";
+import { encodeCursor } from "@/lib/http/trace-list-params";
+import { searchTraces, traceFacets } from "@/lib/queries/traces-list";
+import { parseTraceSearch } from "@/lib/queries/traces-list-params";
+import { makeQueryClient } from "@/lib/query-client";
 import { getDatabase } from "@/lib/server/database";
+import { ValidationError } from "@/lib/services/errors";
 
 export const metadata: Metadata = { title: "Traces" };
 export const dynamic = "force-dynamic";
 
-export default async function TracesPage({ params }: { params: Promise<{ project: string }> }) {
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export default async function TracesPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { project } = await params;
+  const sp = await searchParams;
   const access = await getProjectAccess(await requireUser(), project);
   const { db } = await getDatabase();
-  const rows = await listRecentTraces(db, access.project.id, 100);
+  const filter: TraceFilter = {
+    model: sp.model ?? "",
+    route: sp.route ?? "",
+    status: ["ok", "error", "refused"].includes(sp.status ?? "") ? sp.status! : "",
+    q: (sp.q ?? "").slice(0, 200),
+    from: DAY.test(sp.from ?? "") ? sp.from! : "",
+    to: DAY.test(sp.to ?? "") ? sp.to! : "",
+  };
+  const search = filterToSearch(filter);
+  const queryClient = makeQueryClient();
+  const facets = await traceFacets(db, access.project.id);
+  let invalid: string | null = null;
+  try {
+    const parsed = parseTraceSearch(new URLSearchParams(`${search}${search ? "&" : ""}limit=50`));
+    const page = await searchTraces(db, access.project.id, parsed);
+    queryClient.setQueryData(queryKeys.traces(project, search), {
+      pages: [JSON.parse(JSON.stringify({ data: page.rows, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null }))],
+      pageParams: [""],
+    });
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    invalid = error.details?.map((d) => `${d.path} ${d.message}`).join("; ") ?? error.message;
+  }
   return (
     <>
       <div className="page-header">
         <div>
           <h1>Traces</h1>
-          <div className="muted">The latest 100 LLM calls.</div>
+          <div className="muted">Every LLM call, newest first; filter and search, then open one. Times are UTC.</div>
         </div>
       </div>
-      <div className="card">
-        {rows.length === 0 ? (
-          <p className="muted">No traces yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>Time (UTC)</th>
-                <th>Model</th>
-                <th>Route</th>
-                <th>Prompt</th>
-                <th>Status</th>
-                <th className="num">Latency</th>
-                <th className="num">Cost</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((t) => (
-                <tr key={t.id}>
-                  <td style={{ whiteSpace: "nowrap" }}>{t.startedAt.slice(0, 19).replace("T", " ")}</td>
-                  <td>{t.model ?? "—"}</td>
-                  <td>{t.route ?? "—"}</td>
-                  <td className="truncate" title={t.promptText ?? ""}>
-                    {t.promptText ?? "—"}
-                  </td>
-                  <td>
-                    <span className={`badge ${t.status}`}>{t.status}</span>
-                  </td>
-                  <td className="num">{formatMs(t.latencyMs)}</td>
-                  <td className="num">{formatUsd(t.costUsd)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
+      {invalid ? (
+        <div className="alert" role="alert">
+          {invalid}
+        </div>
+      ) : null}
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <TracesView project={project} filter={filter} facets={facets} />
+      </HydrationBoundary>
     </>
   );
 }

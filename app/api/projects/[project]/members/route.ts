@@ -1,0 +1,19 @@
+import { addMember } from "@/lib/services/members/add-member";
+import { readJson, withProject } from "../../_lib/with-project";
+
+export const dynamic = "force-dynamic";
+
+export const POST = withProject(async (request, ctx) => {
+  const body = await readJson(request);
+  const result = await addMember({
+    ctx: ctx.service,
+    input: {
+      projectId: ctx.access.project.id,
+      email: String(body.email ?? ""),
+      role: body.role as "viewer",
+      password: typeof body.password === "string" && body.password !== "" ? body.password : undefined,
+      name: typeof body.name === "string" ? body.name : undefined,
+    },
+  });
+  return Response.json(result, { status: 201 });
+});

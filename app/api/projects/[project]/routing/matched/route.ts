@@ -1,0 +1,10 @@
+import { getMatchedComparison } from "@/lib/queries/routing-matched";
+import { periodFromSearch, withProject } from "../../../_lib/with-project";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withProject(async (_request, ctx) => {
+  const period = periodFromSearch(ctx.url);
+  const score = ctx.url.searchParams.get("score")?.slice(0, 200) || null;
+  return Response.json(await getMatchedComparison(ctx.db, ctx.access.project.id, period, { score }));
+});

@@ -1,0 +1,9 @@
+/** react-query keys shared by server prefetch and client widgets. */
+export const queryKeys = {
+  overview: (project: string, period: string) => ["overview", project, period] as const,
+  breakdown: (project: string, period: string, by: string) => ["breakdown", project, period, by] as const,
+  nearDuplicates: (project: string, period: string) => ["near-duplicates", project, period] as const,
+  routing: (project: string, period: string, by: string, score: string) => ["routing", project, period, by, score] as const,
+  matched: (project: string, period: string, score: string) => ["routing-matched", project, period, score] as const,
+  traces: (project: string, filter: string) => ["traces", project, filter] as const,
+};

@@ -1,0 +1,328 @@
+// `npm run bench:dashboard`: every dashboard API over 30-day ranges on 1,000,000 traces in the real
+// PostgreSQL server, side by side with the same read model's SQL run directly through `pg` (no HTTP, no
+// session, no JSON — the baseline), and, for the chart APIs, the naive query over the raw traces that
+// the hourly rollups replace; then the overview page's ready time in Chromium.
+//
+//   BENCH_TRACES (default 1000000)  BENCH_EMBEDDINGS (default 30000, 64-d prompt vectors)
+//   BENCH_RUNS (default 20 timed runs per API after 3 warm-ups)
+//   TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres): a database is created and dropped.
+//   BENCH_KEEP=1 keeps the database (its URL is printed) for EXPLAIN.
+//   Needs `npx next build` first; uses /usr/bin/chromium (or CHROMIUM_PATH).
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import path from "node:path";
+import { chromium } from "@playwright/test";
+import pg from "pg";
+import { openDatabase, type DatabaseHandle } from "@/db/client";
+import { ensureEmbeddingModel } from "@/db/embedding-index";
+import { runMigrations } from "@/db/migrate";
+import { resolvePeriod } from "@/lib/charts/period";
+import { drainRollups } from "@/lib/jobs/rollup";
+import { getNearDuplicates } from "@/lib/queries/near-duplicates";
+import { getOverview } from "@/lib/queries/overview";
+import { getBreakdown } from "@/lib/queries/overview-breakdown";
+import { getRouting } from "@/lib/queries/routing";
+import { getMatchedComparison } from "@/lib/queries/routing-matched";
+import { searchTraces } from "@/lib/queries/traces-list";
+import { applyBootstrap } from "@/lib/services/bootstrap";
+
+const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const TRACES = Number(process.env.BENCH_TRACES ?? 1_000_000);
+const EMBEDDINGS = Number(process.env.BENCH_EMBEDDINGS ?? 30_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const DIMS = 64;
+const EMAIL = "bench@example.com";
+const PASSWORD = "bench password 123";
+const SLUG = "bench";
+
+const log = (message: string) => console.log(`[bench] ${message}`);
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+}
+
+async function timeIt(fn: () => Promise<unknown>, runs = RUNS, warm = 3): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < warm; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(ms(start));
+  }
+  return { p50: quantile(times, 0.5), p95: quantile(times, 0.95) };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** 1M traces generated inside the server (INSERT … SELECT over generate_series, 100k rows a statement). */
+async function load(handle: DatabaseHandle, projectId: string, now: Date): Promise<void> {
+  const chunk = 100_000;
+  const span = 35 * 86_400; // 30 days + 5 of the previous period, in seconds
+  for (let start = 0; start < TRACES; start += chunk) {
+    const n = Math.min(chunk, TRACES - start);
+    await handle.query(
+      `insert into traces (project_id, external_id, started_at, provider, model, model_version, route, prompt, response,
+                           prompt_text, response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, status,
+                           error, finish_reason, refused, user_id, session_id, tags, metadata)
+       select $1, 'b-' || g, $2::timestamptz - make_interval(secs => (g::float8 / $4) * ${span}),
+              (array['openai','openai','anthropic','openai','google','mistral'])[1 + g % 6],
+              (array['gpt-4o','gpt-4o-mini','claude-sonnet-4','o3-mini','gemini-2.5-flash','mistral-large'])[1 + g % 6],
+              null, (array['quality','cheap','fallback'])[1 + (g / 7) % 3],
+              jsonb_build_array(jsonb_build_object('role','user','content','question ' || (g % 997) || ' about topic ' || (g % 31))),
+              jsonb_build_array(jsonb_build_object('role','assistant','content','answer ' || g)),
+              'question ' || (g % 997) || ' about topic ' || (g % 31), 'answer ' || g,
+              exp(5.5 + (g % 6) * 0.25 + (random() - 0.5) * 1.5), 120, 50 + g % 400, 20 + g % 300,
+              (50 + g % 400) * (array[2.5e-6,1.5e-7,3e-6,1.1e-6,3e-7,2e-6])[1 + g % 6] + (20 + g % 300) * 1e-5,
+              (case when random() < 0.02 then 'error' else 'ok' end)::trace_status, null, 'stop', random() < 0.01,
+              'user-' || (g % 5000), 'session-' || (g / 4),
+              array[(array['billing','account','sql','api','search','chat','refunds','shipping'])[1 + g % 8]], '{}'::jsonb
+         from generate_series($3::int, $3::int + $5::int - 1) as g`,
+      [projectId, now.toISOString(), start, TRACES, n],
+    );
+    log(`traces ${start + n}/${TRACES}`);
+  }
+  // Half the traces carry a score; written in one statement, like a judge's batch.
+  await handle.query(
+    `insert into scores (project_id, trace_id, name, source, value)
+     select project_id, id, 'helpfulness', 'judge', 0.5 + ((hashtext(external_id) % 1000 + 1000) % 1000) / 2000.0
+       from traces where project_id = $1 and hashtext(external_id) % 2 = 0`,
+    [projectId],
+  );
+  log("scores written");
+  const model = await ensureEmbeddingModel(handle, "bench-64d", DIMS);
+  await handle.query("drop index if exists embeddings_hnsw_model_" + model.id);
+  // Prompt vectors of an evenly spread subset: 997 questions around 31 topic centres, so neighbours exist.
+  await handle.query(
+    `insert into embeddings (project_id, trace_id, kind, model_id, embedding, started_at)
+     select t.project_id, t.id, 'prompt', $2,
+            (select array_agg(sin((q.k % 31) * 7 + d * 0.37) + 0.15 * sin((q.k) * 13 + d) order by d)
+               from generate_series(1, ${DIMS}) d)::vector,
+            t.started_at
+       from (select project_id, id, started_at, (regexp_match(prompt_text, '^question ([0-9]+)'))[1]::int as k
+               from traces where project_id = $1 and (hashtext(id::text) % 1000 + 1000) % 1000 < $3) t
+       cross join lateral (select t.k) q(k)`,
+    [projectId, model.id, Math.max(1, Math.round((EMBEDDINGS / TRACES) * 1000))],
+  );
+  log("embeddings written; building the HNSW index");
+  await ensureEmbeddingModel(handle, "bench-64d", DIMS);
+}
+
+async function main(): Promise<void> {
+  const dbName = `driftline_bench_${randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: BASE_URL });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  await admin.end();
+  const url = new URL(BASE_URL);
+  url.pathname = `/${dbName}`;
+  const dbUrl = url.toString();
+  const handle = await openDatabase({ url: dbUrl, maxConnections: 8 });
+  let server: ChildProcess | undefined;
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  try {
+    await runMigrations(handle);
+    const boot = await applyBootstrap(handle.db, { adminEmail: EMAIL, adminPassword: PASSWORD, projectSlug: SLUG });
+    const projectId = boot.projectId!;
+    const now = new Date();
+    let start = process.hrtime.bigint();
+    await load(handle, projectId, now);
+    const loadMs = ms(start);
+    log(`loaded in ${(loadMs / 1000).toFixed(1)} s`);
+    start = process.hrtime.bigint();
+    const rolled = await drainRollups(handle.db, { limit: 200 });
+    const rollupMs = ms(start);
+    log(`rollups: ${rolled.hours} hours in ${(rollupMs / 1000).toFixed(1)} s`);
+    await handle.query("vacuum analyze");
+    const [counts] = await handle.query<{ traces: number; rollups: number; embeddings: number }>(
+      `select (select count(*) from traces)::int as traces, (select count(*) from hourly_rollups)::int as rollups,
+              (select count(*) from embeddings)::int as embeddings`,
+    );
+    log(`rows: ${JSON.stringify(counts)}`);
+
+    // Re-rolling one busy hour after new traces land: the job's steady-state cost.
+    const rerolls: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      await handle.query(
+        `insert into traces (project_id, external_id, started_at, model, route, latency_ms, cost_usd, status, user_id)
+         select $1, 'late-' || $3 || '-' || g, $2::timestamptz - interval '30 minutes', 'gpt-4o', 'quality', 500, 0.001, 'ok', 'late-user'
+           from generate_series(1, 100) g`,
+        [projectId, now.toISOString(), round],
+      );
+      start = process.hrtime.bigint();
+      await drainRollups(handle.db);
+      rerolls.push(ms(start));
+    }
+    const incrementalMs = quantile(rerolls, 0.5);
+
+    const port = await freePort();
+    const next = path.resolve("node_modules/next/dist/bin/next");
+    server = spawn(process.execPath, [next, "start", "-p", String(port)], {
+      env: {
+        ...process.env,
+        DATABASE_URL: dbUrl,
+        DRIFTLINE_JOBS: "off",
+        NEXTAUTH_SECRET: "bench-secret",
+        NEXTAUTH_URL: `http://localhost:${port}`,
+        DRIFTLINE_DEMO: "0",
+      } as NodeJS.ProcessEnv,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    const origin = `http://localhost:${port}`;
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${origin}/api/health`)).ok) break;
+      } catch {
+        // starting
+      }
+      if (i > 300) throw new Error("server did not start");
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(`${origin}/login`);
+    await page.getByLabel("Email").fill(EMAIL);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("navigation", { name: "Main" }).waitFor();
+
+    const period = resolvePeriod({ range: "30d" });
+    const range = "range=30d";
+    const api = (p: string) => async () => {
+      const response = await context.request.get(`${origin}/api/projects/${SLUG}/${p}`);
+      if (!response.ok()) throw new Error(`${p}: HTTP ${response.status()} ${await response.text()}`);
+      await response.body();
+    };
+    const db = handle.db;
+    const from = period.from.toISOString();
+    const to = period.to.toISOString();
+    const raw = (text: string, params: unknown[] = [projectId, from, to]) => () => handle.query(text, params);
+    const rawOverview = `select count(*), count(distinct user_id), sum(cost_usd), percentile_cont(array[0.5,0.95]) within group (order by latency_ms),
+        count(*) filter (where status = 'error'), count(*) filter (where refused) from traces where project_id = $1 and started_at >= $2 and started_at < $3`;
+    const cases: Array<{ name: string; api: () => Promise<unknown>; same: () => Promise<unknown>; rawScan?: () => Promise<unknown> }> = [
+      {
+        name: "overview (KPIs + trends + daily series)",
+        api: api(`overview?${range}`),
+        same: () => getOverview(db, projectId, period),
+        rawScan: raw(rawOverview),
+      },
+      {
+        name: "breakdown by model",
+        api: api(`overview/breakdown?${range}&by=model`),
+        same: () => getBreakdown(db, projectId, period, "model"),
+        rawScan: raw(`select model, count(*), sum(cost_usd), percentile_cont(array[0.5,0.95]) within group (order by latency_ms)
+                        from traces where project_id = $1 and started_at >= $2 and started_at < $3 group by 1`),
+      },
+      {
+        name: "breakdown by tag",
+        api: api(`overview/breakdown?${range}&by=tag`),
+        same: () => getBreakdown(db, projectId, period, "tag"),
+        rawScan: raw(`select tag, count(*), sum(cost_usd) from traces, unnest(tags) tag
+                        where project_id = $1 and started_at >= $2 and started_at < $3 group by 1`),
+      },
+      { name: "near-duplicates (100 sampled kNN)", api: api(`near-duplicates?${range}`), same: () => getNearDuplicates(db, projectId, period) },
+      {
+        name: "routing per model (series + scatter)",
+        api: api(`routing?${range}&by=model`),
+        same: () => getRouting(db, projectId, period, { by: "model" }),
+        rawScan: raw(`select date_trunc('day', started_at, 'UTC'), model, count(*), sum(cost_usd),
+                        percentile_cont(array[0.5,0.95]) within group (order by latency_ms)
+                        from traces where project_id = $1 and started_at >= $2 and started_at < $3 group by 1, 2`),
+      },
+      { name: "routing matched comparison (80 sampled kNN)", api: api(`routing/matched?${range}`), same: () => getMatchedComparison(db, projectId, period) },
+      { name: "traces page 1", api: api("traces?limit=50"), same: () => searchTraces(db, projectId, { limit: 50 }) },
+      {
+        name: "traces filtered (model + status)",
+        api: api("traces?limit=50&model=o3-mini&status=error"),
+        same: () => searchTraces(db, projectId, { limit: 50, model: "o3-mini", status: "error" }),
+      },
+      {
+        name: "traces text search",
+        api: api("traces?limit=50&q=question%20421%20about"),
+        same: () => searchTraces(db, projectId, { limit: 50, q: "question 421 about" }),
+      },
+      { name: "embedding backlog", api: api("embedding-backlog"), same: () => handle.query("select count(*) from embedding_backlog where project_id = $1", [projectId]) },
+    ];
+    const results: Array<{ name: string; api: { p50: number; p95: number }; same: { p50: number; p95: number }; rawScan?: { p50: number; p95: number } }> = [];
+    for (const c of cases) {
+      const apiT = await timeIt(c.api);
+      const sameT = await timeIt(c.same);
+      const rawT = c.rawScan ? await timeIt(c.rawScan, 5, 1) : undefined;
+      results.push({ name: c.name, api: apiT, same: sameT, rawScan: rawT });
+      log(`${c.name}: api p50 ${apiT.p50.toFixed(1)} p95 ${apiT.p95.toFixed(1)} · pg p50 ${sameT.p50.toFixed(1)} p95 ${sameT.p95.toFixed(1)}${rawT ? ` · raw scan p50 ${rawT.p50.toFixed(0)}` : ""}`);
+    }
+
+    // Overview page ready: navigation start → every widget rendered (KPIs, the near-duplicate figure, charts, breakdown).
+    const pageTimes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const t0 = Date.now();
+      await page.goto(`${origin}/p/${SLUG}?range=30d`, { waitUntil: "commit" });
+      await page.getByTestId("kpi-requests").waitFor();
+      await page.getByTestId("near-duplicate-share").waitFor();
+      await page.locator(".recharts-surface").first().waitFor();
+      await page.getByRole("rowheader", { name: "gpt-4o", exact: true }).waitFor();
+      if (i > 0) pageTimes.push(Date.now() - t0);
+    }
+    const fmt = (n: number) => n.toFixed(n < 10 ? 1 : 0);
+    const lines = [
+      "## Dashboard",
+      "",
+      "Command: `npm run bench:dashboard` (`tsx scripts/bench/dashboard.ts`; `npx next build` first). It creates a database on",
+      `the local PostgreSQL 15 + pgvector 0.8, generates ${TRACES.toLocaleString("en-US")} traces over 35 days inside the server`,
+      "(`INSERT … SELECT generate_series`, 100k rows a statement; 6 models, 3 routes, 8 tags, 5,000 users, 2 % errors,",
+      `1 % refusals), a score on half of them and ${counts?.embeddings.toLocaleString("en-US")} 64-d prompt vectors with their HNSW index, computes the hourly rollups,`,
+      "starts the production build on it (background jobs off) and signs in with Chromium.",
+      "",
+      `Load: ${(loadMs / 1000).toFixed(0)} s. Rollups from scratch: ${rolled.hours} hours in ${(rollupMs / 1000).toFixed(1)} s; re-rolling the current hour after 100 new traces arrive (median of 5): ${incrementalMs.toFixed(0)} ms.`,
+      "",
+      `Each API: 3 warm-ups, then ${RUNS} sequential requests with the session cookie, 30-day range (720 hours). **pg** is the same`,
+      "read model called in-process on a `pg` pool (same SQL, no HTTP/session/JSON) — the baseline; the ratio is API / pg at p95.",
+      "**raw scan** is the naive query over the traces that the rollups replace (5 runs), for scale. Times in ms.",
+      "",
+      "| API | API p50 | API p95 | pg p50 | pg p95 | API / pg (p95) | raw scan p50 |",
+      "|---|---:|---:|---:|---:|---:|---:|",
+      ...results.map(
+        (r) =>
+          `| ${r.name} | ${fmt(r.api.p50)} | ${fmt(r.api.p95)} | ${fmt(r.same.p50)} | ${fmt(r.same.p95)} | ${(r.api.p95 / r.same.p95).toFixed(2)}× | ${r.rawScan ? fmt(r.rawScan.p50) : "—"} |`,
+      ),
+      "",
+      `Overview page ready in Chromium (navigation → KPIs, near-duplicates, charts and breakdown rendered; 5 loads after one warm-up): p50 ${quantile(pageTimes, 0.5)} ms, p95 ${quantile(pageTimes, 0.95)} ms. Target: p95 < 300 ms per API, page < 2 s.`,
+      "",
+    ];
+    console.log(`\n${lines.join("\n")}`);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    if (server) {
+      server.kill("SIGTERM");
+      await new Promise((r) => (server!.exitCode !== null ? r(null) : server!.once("exit", r)));
+    }
+    await handle.close();
+    if (process.env.BENCH_KEEP === "1") {
+      log(`kept database ${dbUrl}`);
+      return;
+    }
+    const cleanup = new pg.Client({ connectionString: BASE_URL });
+    await cleanup.connect();
+    await cleanup.query(`drop database if exists ${dbName} with (force)`);
+    await cleanup.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
