@@ -41,6 +41,12 @@ const envSchema = z
     OIDC_CLIENT_ID: optionalString,
     OIDC_CLIENT_SECRET: optionalString,
     OIDC_NAME: optionalString,
+    DRIFTLINE_DEMO_DAYS: optionalString.pipe(
+      z.string().regex(/^([1-9]|[1-9]\d|[1-2]\d\d|3[0-5]\d|36[0-5])$/, "must be a whole number of days from 1 to 365").transform(Number).optional(),
+    ),
+    DRIFTLINE_DEMO_PER_DAY: optionalString.pipe(
+      z.string().regex(/^[1-9]\d{0,4}$/, "must be a whole number of traces per day from 1 to 99999").transform(Number).optional(),
+    ),
     DRIFTLINE_JOBS: optionalString.pipe(z.enum(["on", "off"], "must be on or off").optional()),
     DRIFTLINE_RATE_LIMIT: optionalString.pipe(
       z

@@ -170,20 +170,27 @@ const INTENTS: Record<string, Intent> = {
   "product-launch": {
     name: "product-launch",
     templates: [
-      "When does Acme Vision ship to {region}?",
-      "Is Acme Vision included in the {plan} plan?",
-      "How do I join the Acme Vision beta?",
+      "When can I preorder the Acme Vision headset in {region}?",
+      "Does the Acme Vision headset pair with {device}?",
+      "How long does the Acme Vision battery last on a single charge?",
+      "Are prescription lenses available for Acme Vision?",
+      "The Acme Vision firmware update failed and the headset won't boot",
+      "Is there a recording of the Acme Vision keynote?",
+      "Can developers get early access to the Acme Vision SDK?",
+      "My Acme Vision preorder shows shipped but tracking has no updates",
       "Does Acme Vision support {feature}?",
-      "What's the price of Acme Vision for teams?",
-      "Acme Vision launch event — is there a recording?",
-      "Can I migrate my dashboards to Acme Vision?",
     ],
-    slots: { region: ["Europe", "Japan", "Canada", "Brazil", "India"], plan: ["Pro", "Team", "Business"], feature: ["SSO", "real-time dashboards", "custom alerts", "the mobile app", "SQL exports"] },
+    slots: {
+      region: ["Europe", "Japan", "Canada", "Brazil", "India"],
+      device: ["an iPhone", "a Pixel phone", "a Windows laptop", "a MacBook", "a PlayStation"],
+      feature: ["hand tracking", "spatial audio", "passthrough video", "eye tracking", "multiplayer sessions"],
+    },
     answers: [
-      "Acme Vision launches in stages: North America first, then Europe and Asia-Pacific over the following weeks. Join the waitlist from your account page to be notified.",
-      "Acme Vision is included in Business and Enterprise plans and available as an add-on for Team. The beta is free until general availability.",
+      "Acme Vision preorders open in stages: North America first, then Europe and Asia-Pacific over the following weeks. Join the waitlist in the Acme Vision app to be notified.",
+      "The Acme Vision headset pairs over Bluetooth 5.3 with recent phones and laptops; open the companion app, choose Add device and hold the headset's power button for three seconds.",
+      "A full charge lasts about two and a half hours of mixed use; the included battery pack adds another two hours.",
     ],
-    followUps: ["will my data migrate automatically?", "is there a discount for early adopters?"],
+    followUps: ["will it ship before the holidays?", "is there a trade-in discount?"],
   },
 };
 

@@ -8,7 +8,7 @@ export type PeriodicTask = {
   close?(): Promise<void>;
 };
 
-export type Runner = { stop(): Promise<void>; readonly tasks: string[] };
+export type Runner = { stop(graceMs?: number): Promise<void>; readonly tasks: string[] };
 
 /**
  * Runs each task on its own timer inside this process: the web server runs
@@ -45,10 +45,15 @@ export function startRunner(handle: DatabaseHandle, tasks: PeriodicTask[], log: 
 
   return {
     tasks: tasks.map((t) => t.name),
-    async stop() {
+    async stop(graceMs = 10_000) {
       stopped = true;
       for (const timer of timers.values()) clearTimeout(timer);
-      await Promise.allSettled([...running]);
+      // Let running work finish, but not forever: every task commits its work
+      // in transactions, so what is cut off is redone by the next process.
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([Promise.allSettled([...running]), grace]);
+      clearTimeout(timer);
       await Promise.allSettled(tasks.map((t) => t.close?.()));
     },
   };

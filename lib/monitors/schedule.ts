@@ -59,6 +59,28 @@ export async function backfillMonitor(
   return { ...progress, runs };
 }
 
+/** Kinds whose statistics read embeddings (a metric monitor reads only trace columns). */
+const NEEDS_EMBEDDINGS = new Set(["embedding_drift", "topic_drift", "concept_drift", "version_regression"]);
+/** How long a monitor waits before looking again when its texts are still being embedded. */
+const EMBEDDING_WAIT_MS = 20_000;
+
+/**
+ * Whether texts of traces that started before `horizon` still wait in the
+ * project's embedding backlog (failed texts don't count: they never will be
+ * embedded). A window computed before its texts are embedded would be stored
+ * from part of its data, and a window's result is never recomputed — so such
+ * windows wait. New traffic, which starts after the window, doesn't hold it up.
+ */
+export async function embeddingsPendingBefore(handle: DatabaseHandle, projectId: string, horizon: Date): Promise<boolean> {
+  const [row] = await handle.query<{ pending: boolean }>(
+    `select exists (select 1 from embedding_backlog b
+                     join traces t on t.project_id = b.project_id and t.id = b.trace_id
+                    where b.project_id = $1 and b.failed_at is null and t.started_at < $2) as pending`,
+    [projectId, horizon.toISOString()],
+  );
+  return Boolean(row?.pending);
+}
+
 async function claimDue(handle: DatabaseHandle, now: Date, limit: number, monitorId?: string): Promise<Monitor[]> {
   const rows = await handle.query<{ project_id: string; id: string }>(
     `with due as (
@@ -99,6 +121,12 @@ export async function runDueMonitors(
   for (const monitor of claimed) {
     const where = and(eq(monitors.projectId, monitor.projectId), eq(monitors.id, monitor.id));
     try {
+      const horizon = monitor.backfilledAt ? monitor.nextRunAt : now;
+      if (NEEDS_EMBEDDINGS.has(monitor.kind) && (await embeddingsPendingBefore(handle, monitor.projectId, horizon))) {
+        // Not a failure: look again shortly, without spending an attempt.
+        await handle.db.update(monitors).set({ lockedUntil: new Date(now.getTime() + EMBEDDING_WAIT_MS) }).where(where);
+        continue;
+      }
       if (!monitor.backfilledAt) {
         const result = await backfillMonitor(handle, monitor, {
           now,

@@ -5,6 +5,7 @@ import { chooseEmbeddingModel, loadVectorsFor, loadVersionSample, nearDuplicateR
 import { compareAnswerDistances } from "./outcomes";
 import { compareVersions, type MetricComparison, type VersionVerdict } from "./version-compare";
 import type { TimeRange } from "./windows";
+import { embeddingsPendingBefore } from "./schedule";
 
 /** A version counts as what a (provider, model) pair answers with in an hour when it served at least this share of it. */
 export const DOMINANT_SHARE = 0.8;
@@ -143,13 +144,23 @@ export async function refreshVersionChanges(handle: DatabaseHandle, options: { n
   );
   for (const c of claimed) {
     const at = new Date(c.first_seen_new_at);
+    const afterEnd = new Date(Math.min(at.getTime() + COMPARE_SPAN_MS, now.getTime()));
+    if (await embeddingsPendingBefore(handle, c.project_id, afterEnd)) {
+      // The response-shift comparison needs these texts embedded: look again shortly.
+      await handle.query("update version_changes set locked_until = $3::timestamptz + interval '20 seconds' where project_id = $1 and id = $2", [
+        c.project_id,
+        c.id,
+        now.toISOString(),
+      ]);
+      continue;
+    }
     try {
       const result = await compareVersionChange(
         handle,
         { projectId: c.project_id, provider: c.provider, model: c.model, fromVersion: c.from_version, toVersion: c.to_version, firstSeenNewAt: at },
         {
           before: { start: new Date(at.getTime() - COMPARE_SPAN_MS), end: at },
-          after: { start: at, end: new Date(Math.min(at.getTime() + COMPARE_SPAN_MS, now.getTime())) },
+          after: { start: at, end: afterEnd },
         },
       );
       await handle.query(

@@ -1,0 +1,37 @@
+import { count, eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { monitors } from "@/db/schema";
+import { createMonitor } from "@/lib/services/monitors/create-monitor";
+import { DEMO_EVENTS } from "./world";
+
+/**
+ * The demo project's monitors, one of each kind a team would start with. Daily
+ * windows against a fixed reference — the first week, which is quiet — so
+ * every chart reads as "how far from normal" and the quiet days stay at zero.
+ * Nothing is created when the project has monitors already.
+ */
+export async function createDemoMonitors(db: Database, projectId: string, worldStart: Date): Promise<number> {
+  const [existing] = await db.select({ n: count() }).from(monitors).where(eq(monitors.projectId, projectId));
+  if (Number(existing?.n ?? 0) > 0) return 0;
+  const referenceDays = DEMO_EVENTS.quietDays[1] - 2; // the first week, inside the quiet stretch
+  const reference = {
+    type: "fixed" as const,
+    from: worldStart.toISOString(),
+    to: new Date(worldStart.getTime() + referenceDays * 86_400_000).toISOString(),
+  };
+  const daily = { window: "24h", schedule: "0 0 * * *", reference };
+  const specs = [
+    { name: "Prompt embedding drift", kind: "embedding_drift", thresholds: { text: "prompt" }, ...daily },
+    { name: "Response embedding drift", kind: "embedding_drift", thresholds: { text: "response" }, ...daily },
+    { name: "Topic drift and emerging topics", kind: "topic_drift", ...daily },
+    { name: "Quality by topic (concept drift)", kind: "concept_drift", ...daily },
+    { name: "Provider version regressions", kind: "version_regression", window: "24h", schedule: "0 0 * * *" },
+    { name: "Latency (Page–Hinkley)", kind: "metric", thresholds: { metric: "latency_ms" }, ...daily },
+    { name: "Judge helpfulness (Page–Hinkley)", kind: "metric", thresholds: { metric: "score", score: "judge.helpfulness" }, ...daily },
+  ] as const;
+  const ctx = { db, actor: { kind: "operator" as const } };
+  for (const spec of specs) {
+    await createMonitor({ ctx, input: { projectId, ...spec, thresholds: { ...("thresholds" in spec ? spec.thresholds : {}) } } });
+  }
+  return specs.length;
+}
