@@ -16,6 +16,8 @@ const env = {
   DRIFTLINE_INIT_PROJECT: E2E.project,
   DRIFTLINE_INIT_API_KEY: E2E.apiKey,
   DRIFTLINE_DEMO: "1",
+  DRIFTLINE_DEMO_DAYS: String(E2E.demoDays),
+  DRIFTLINE_DEMO_PER_DAY: String(E2E.demoPerDay),
   // The bundled offline model: no download, fast enough to embed the demo within seconds.
   EMBEDDING_MODEL: "driftline-glove-100d",
   NEXTAUTH_SECRET: "e2e-secret-not-for-production",

@@ -50,6 +50,9 @@ export async function backfillMonitor(
       progress.done++;
       if (run.written) progress.written++;
       await options.onProgress?.({ ...progress });
+      // Let the web server answer between windows: on the embedded database
+      // queries and statistics share the server's one thread.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   await handle.db
