@@ -1,10 +1,11 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { apiKeys } from "@/db/schema";
+import { apiKeys, projects } from "@/db/schema";
 import { UnauthenticatedError } from "@/lib/services/errors";
 import { hashApiKey } from "./api-keys";
 
-export type ApiKeyPrincipal = { projectId: string; keyId: string };
+/** The key's project, with the project settings every keyed request needs (one query). */
+export type ApiKeyPrincipal = { projectId: string; keyId: string; redaction: string };
 
 /** `Bearer <key>` (or a bare key, which some OTLP exporters send) → the token. */
 export function bearerToken(header: string | null | undefined): string | null {
@@ -26,11 +27,15 @@ export async function authenticateApiKey(db: Database, authorization: string | n
     throw new UnauthenticatedError("Missing API key: send `Authorization: Bearer <project API key>`");
   }
   const [key] = await db
-    .select({ projectId: apiKeys.projectId, id: apiKeys.id, revokedAt: apiKeys.revokedAt })
+    .select({ projectId: apiKeys.projectId, id: apiKeys.id, revokedAt: apiKeys.revokedAt, lastUsedAt: apiKeys.lastUsedAt, redaction: projects.redaction })
     .from(apiKeys)
+    .innerJoin(projects, eq(projects.id, apiKeys.projectId))
     .where(eq(apiKeys.keyHash, hashApiKey(token)));
   if (!key || key.revokedAt) throw new UnauthenticatedError("Invalid or revoked API key");
   const now = new Date();
+  if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < 60_000) {
+    return { projectId: key.projectId, keyId: key.id, redaction: key.redaction };
+  }
   await db
     .update(apiKeys)
     .set({ lastUsedAt: now })
@@ -41,5 +46,5 @@ export async function authenticateApiKey(db: Database, authorization: string | n
         or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - 60_000))),
       ),
     );
-  return { projectId: key.projectId, keyId: key.id };
+  return { projectId: key.projectId, keyId: key.id, redaction: key.redaction };
 }

@@ -1,6 +1,4 @@
-import { eq } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
-import { projects } from "@/db/schema";
 import { authenticateApiKey } from "@/lib/auth/api-key-auth";
 import { env } from "@/lib/env";
 import { parseRedactionSetting, type RedactionOptions } from "@/lib/ingest/redact";
@@ -43,15 +41,11 @@ export function withApiKey<P>(
       const principal = await authenticateApiKey(handle.db, request.headers.get("authorization"));
       const wait = limiter().take(principal.keyId);
       if (wait > 0) throw new RateLimitedError(wait);
-      const [project] = await handle.db
-        .select({ redaction: projects.redaction })
-        .from(projects)
-        .where(eq(projects.id, principal.projectId));
       const ctx: ApiKeyContext = {
         handle,
         projectId: principal.projectId,
         keyId: principal.keyId,
-        redaction: parseRedactionSetting(project?.redaction ?? "default"),
+        redaction: parseRedactionSetting(principal.redaction),
       };
       return await handler(request, ctx, await context.params);
     } catch (error) {
