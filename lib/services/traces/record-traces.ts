@@ -38,7 +38,7 @@ function toRow(projectId: string, t: NormalizedTrace): NewTrace {
 }
 
 /**
- * Stores a batch of validated traces and their scores in one transaction.
+ * Stores a batch of validated traces and their scores in one statement.
  * Idempotent on the client's id: a trace whose id the project has seen before
  * (in an earlier request or earlier in this batch) is reported as a duplicate
  * and stored once. Returns one outcome per input, in order.
@@ -57,17 +57,29 @@ export async function recordTraces(
 
   if (unique.length > 0) {
     const rows = unique.map((t) => toRow(projectId, t));
-    await db.transaction(async (tx) => {
-      // One statement per table with one array parameter per column (unnest):
-      // PostgreSQL parses and plans it once however large the batch, and no
-      // batch comes near the 65,535 bind-parameter limit.
-      const col = <T>(pick: (r: NewTrace) => T) => sql.param(rows.map(pick));
-      const json = (pick: (r: NewTrace) => unknown) =>
-        sql.param(rows.map((r) => {
+    // One statement with one array parameter per column (unnest): PostgreSQL
+    // parses and plans it once however large the batch, no batch comes near
+    // the bind-parameter limit, and the traces, their scores and their
+    // embedding-backlog rows are written atomically in a single round trip.
+    // Scores and backlog rows join the traces actually inserted, so a
+    // duplicate trace adds nothing.
+    const col = <T>(pick: (r: NewTrace) => T) => sql.param(rows.map(pick));
+    const json = (pick: (r: NewTrace) => unknown) =>
+      sql.param(
+        rows.map((r) => {
           const value = pick(r);
           return value === null || value === undefined ? null : JSON.stringify(value);
-        }));
-      const inserted = await tx.execute(sql`
+        }),
+      );
+    const scoreRows = unique.flatMap((t) => Object.entries(t.scores).map(([name, value]) => ({ externalId: t.externalId, name, value })));
+    const backlog = rows.flatMap((r) => {
+      const kinds: Array<"prompt" | "response"> = [];
+      if (r.promptText?.trim()) kinds.push("prompt");
+      if (r.responseText?.trim()) kinds.push("response");
+      return kinds.map((kind) => ({ externalId: r.externalId, kind }));
+    });
+    const result = await db.execute(sql`
+      with inserted as (
         insert into traces (project_id, external_id, started_at, provider, model, model_version, route, prompt, response,
           prompt_text, response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, status, error,
           finish_reason, refused, user_id, session_id, tags, metadata)
@@ -92,42 +104,26 @@ export async function recordTraces(
                response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, status, error, finish_reason,
                refused, user_id, session_id, tags, metadata)
         on conflict (project_id, external_id) do nothing
-        returning id, external_id`);
-      for (const row of (inserted as unknown as { rows: Array<{ id: string; external_id: string }> }).rows) {
-        insertedIds.set(row.external_id, row.id);
-      }
-
-      const scoreRows = unique.flatMap((t) => {
-        const traceId = insertedIds.get(t.externalId);
-        if (!traceId) return [];
-        return Object.entries(t.scores).map(([name, value]) => ({ traceId, name, value }));
-      });
-      if (scoreRows.length > 0) {
-        await tx.execute(sql`
-          insert into scores (project_id, trace_id, name, source, value)
-          select ${projectId}::uuid, u.trace_id, u.name, ${input.scoreSource ?? "sdk"}, u.value
-          from unnest(${sql.param(scoreRows.map((r) => r.traceId))}::uuid[], ${sql.param(scoreRows.map((r) => r.name))}::text[],
-                      ${sql.param(scoreRows.map((r) => r.value))}::float8[]) as u(trace_id, name, value)
-          on conflict (project_id, trace_id, name, source) do update set value = excluded.value`);
-      }
-
-      // Queue every stored prompt and response for the embedding job, in the same transaction.
-      const backlog = rows.flatMap((r) => {
-        const traceId = insertedIds.get(r.externalId);
-        if (!traceId) return [];
-        const kinds: Array<"prompt" | "response"> = [];
-        if (r.promptText?.trim()) kinds.push("prompt");
-        if (r.responseText?.trim()) kinds.push("response");
-        return kinds.map((kind) => ({ traceId, kind }));
-      });
-      if (backlog.length > 0) {
-        await tx.execute(sql`
-          insert into embedding_backlog (project_id, trace_id, kind)
-          select ${projectId}::uuid, u.trace_id, u.kind::embedded_text
-          from unnest(${sql.param(backlog.map((b) => b.traceId))}::uuid[], ${sql.param(backlog.map((b) => b.kind))}::text[]) as u(trace_id, kind)
-          on conflict do nothing`);
-      }
-    });
+        returning id, external_id
+      ),
+      new_scores as (
+        insert into scores (project_id, trace_id, name, source, value)
+        select ${projectId}::uuid, i.id, u.name, ${input.scoreSource ?? "sdk"}, u.value
+        from unnest(${sql.param(scoreRows.map((r) => r.externalId))}::text[], ${sql.param(scoreRows.map((r) => r.name))}::text[],
+                    ${sql.param(scoreRows.map((r) => r.value))}::float8[]) as u(external_id, name, value)
+        join inserted i on i.external_id = u.external_id
+      ),
+      new_backlog as (
+        -- Every stored prompt and response waits for the embedding job.
+        insert into embedding_backlog (project_id, trace_id, kind)
+        select ${projectId}::uuid, i.id, u.kind::embedded_text
+        from unnest(${sql.param(backlog.map((b) => b.externalId))}::text[], ${sql.param(backlog.map((b) => b.kind))}::text[]) as u(external_id, kind)
+        join inserted i on i.external_id = u.external_id
+      )
+      select id, external_id from inserted`);
+    for (const row of (result as unknown as { rows: Array<{ id: string; external_id: string }> }).rows) {
+      insertedIds.set(row.external_id, row.id);
+    }
   }
 
   const claimed = new Set<string>();
