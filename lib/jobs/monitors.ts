@@ -15,14 +15,22 @@ export function monitorTask(options: { intervalMs?: number } = {}): PeriodicTask
   };
 }
 
-/** Detects provider-version switches in every project and compares before/after once data allow. */
-export function versionChangeTask(options: { intervalMs?: number } = {}): PeriodicTask {
+/**
+ * Detects provider-version switches in every project (every `detectEveryMs`)
+ * and, on every tick, compares before/after for the changes that are due —
+ * so a comparison that waited for its texts to be embedded runs soon after.
+ */
+export function versionChangeTask(options: { intervalMs?: number; detectEveryMs?: number } = {}): PeriodicTask {
+  let lastDetection = 0;
   return {
     name: "version-changes",
-    intervalMs: options.intervalMs ?? 5 * 60_000,
+    intervalMs: options.intervalMs ?? 30_000,
     async run(handle) {
-      const projects = await handle.query<{ id: string }>("select id from projects");
-      for (const p of projects) await detectVersionChanges(handle, p.id);
+      if (Date.now() - lastDetection >= (options.detectEveryMs ?? 5 * 60_000)) {
+        const projects = await handle.query<{ id: string }>("select id from projects");
+        for (const p of projects) await detectVersionChanges(handle, p.id);
+        lastDetection = Date.now();
+      }
       return (await refreshVersionChanges(handle)) > 0;
     },
   };

@@ -140,6 +140,7 @@ export async function runDueMonitors(
         });
         runs.push(...result.runs);
         await handle.db.update(monitors).set({ lockedUntil: null, lastRunAt: now }).where(where);
+        options.log?.(`[driftline] monitor "${monitor.name}" backfilled: ${result.written} windows in ${((Date.now() - now.getTime()) / 1000).toFixed(1)} s`);
         continue;
       }
       const schedule = parseCron(monitor.schedule);
