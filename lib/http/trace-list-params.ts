@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ValidationError } from "@/lib/services/errors";
 import type { TraceListFilter } from "@/lib/queries/traces-read";
+import { decodeCursor } from "./trace-cursor";
 
 const isoDate = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z" });
 
@@ -18,16 +19,7 @@ const paramsSchema = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export function encodeCursor(cursor: { startedAt: Date; id: string }): string {
-  return Buffer.from(`${cursor.startedAt.toISOString()}|${cursor.id}`).toString("base64url");
-}
 
-function decodeCursor(value: string): { startedAt: Date; id: string } | null {
-  const [iso, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
-  const startedAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(startedAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
-  return { startedAt, id };
-}
 
 /** `?from&to&model&route&limit&cursor` → a filter, or a 422 naming each bad parameter. */
 export function parseTraceListParams(search: URLSearchParams): TraceListFilter {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ValidationError } from "@/lib/services/errors";
 import type { TraceSearch } from "./traces-list";
+import { decodeCursor } from "@/lib/http/trace-cursor";
 
 const isoDate = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z" });
 
@@ -20,12 +21,6 @@ const schema = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-function decodeCursor(value: string): { startedAt: Date; id: string } | null {
-  const [iso, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
-  const startedAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(startedAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
-  return { startedAt, id };
-}
 
 /** The trace table's query string → a search, or a 422 naming each bad parameter. Empty values mean "any". */
 export function parseTraceSearch(search: URLSearchParams): TraceSearch {

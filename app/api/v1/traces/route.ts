@@ -1,6 +1,7 @@
 import { withApiKey } from "@/lib/http/api-key-route";
 import { postNativeTraces } from "@/lib/http/ingest-routes";
-import { encodeCursor, parseTraceListParams } from "@/lib/http/trace-list-params";
+import { encodeCursor } from "@/lib/http/trace-cursor";
+import { parseTraceListParams } from "@/lib/http/trace-list-params";
 import { listTraces } from "@/lib/queries/traces-read";
 
 export const dynamic = "force-dynamic";
