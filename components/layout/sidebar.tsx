@@ -25,6 +25,8 @@ export function Sidebar(props: {
         <NavLink href={base} exact>
           Overview
         </NavLink>
+        <NavLink href={`${base}/drift`}>Drift</NavLink>
+        <NavLink href={`${base}/regressions`}>Regressions</NavLink>
         <NavLink href={`${base}/routing`}>Routing</NavLink>
         <NavLink href={`${base}/traces`}>Traces</NavLink>
         <NavLink href={`${base}/settings`}>Settings</NavLink>

@@ -13,6 +13,7 @@ import type { Overview } from "@/lib/queries/overview";
 import { BreakdownCard } from "./breakdown-card";
 import { KpiCard } from "./kpi-card";
 import { NearDuplicatesCard } from "./near-duplicates-card";
+import { OpenAlertsCard } from "./open-alerts-card";
 
 export function OverviewView({ project, selection }: { project: string; selection: PeriodSelection }) {
   const search = selectionToSearch(selection);
@@ -54,6 +55,7 @@ export function OverviewView({ project, selection }: { project: string; selectio
               {prepareKpis(data.current, data.previous).map((card) => (
                 <KpiCard key={card.id} card={card} />
               ))}
+              <OpenAlertsCard project={project} />
             </div>
           )}
         </QueryState>

@@ -31,7 +31,9 @@ export async function createDemoMonitors(db: Database, projectId: string, worldS
   ] as const;
   const ctx = { db, actor: { kind: "operator" as const } };
   for (const spec of specs) {
-    await createMonitor({ ctx, input: { projectId, ...spec, thresholds: { ...("thresholds" in spec ? spec.thresholds : {}) } } });
+    // A fixed seed: the same demo world gives the same subsamples, splits and permutations on every install.
+    const thresholds = { ...("thresholds" in spec ? spec.thresholds : {}), seed: 20261128 };
+    await createMonitor({ ctx, input: { projectId, ...spec, thresholds } });
   }
   return specs.length;
 }

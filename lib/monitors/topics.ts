@@ -1,5 +1,5 @@
 import { assignNearest, compareCategorical, createRng, defaultClusterCount, fisherExact, kMeans, quantiles, type Matrix } from "@/lib/drift";
-import { distinctiveTerms } from "./terms";
+import { distinctiveTerms, tokenize } from "./terms";
 
 export type TextRow = { traceId: string; text: string };
 export type TopicLabel = { topic: number; size: number; share: number; terms: string[]; examples: TextRow[] };
@@ -61,16 +61,25 @@ export function labelGroups(
   const model = { k, dims: x.cols, centroids };
   const dist = distancesToCentroids(x, model, assignments);
   const terms = distinctiveTerms([...members.map((m) => m.map((i) => texts[i]?.text ?? "")), ...(options.background ?? [])]);
-  return members.map((m, topic) => ({
-    topic,
-    size: m.length,
-    share: m.length / Math.max(1, assignments.length),
-    terms: terms[topic] ?? [],
-    examples: [...m]
-      .sort((a, b) => dist[a]! - dist[b]!)
+  return members.map((m, topic) => {
+    // Representative prompts: those carrying the most of the group's top terms, nearest the centre
+    // first, one per distinct text — a mixed group's centre can sit nearest a short generic prompt.
+    const top = new Set((terms[topic] ?? []).slice(0, 3));
+    const hits = (i: number) => tokenize(texts[i]?.text ?? "").filter((w, j, all) => top.has(w) && all.indexOf(w) === j).length;
+    const seen = new Set<string>();
+    const examples = [...m]
+      .map((i) => ({ i, hits: hits(i) }))
+      .sort((a, b) => b.hits - a.hits || dist[a.i]! - dist[b.i]!)
+      .filter(({ i }) => {
+        const key = (texts[i]?.text ?? "").trim().toLowerCase();
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
       .slice(0, options.examples ?? 3)
-      .map((i) => ({ traceId: texts[i]?.traceId ?? "", text: (texts[i]?.text ?? "").slice(0, 300) })),
-  }));
+      .map(({ i }) => ({ traceId: texts[i]?.traceId ?? "", text: (texts[i]?.text ?? "").slice(0, 300) }));
+    return { topic, size: m.length, share: m.length / Math.max(1, assignments.length), terms: terms[topic] ?? [], examples };
+  });
 }
 
 export type TopicDriftOutcome = {

@@ -146,12 +146,33 @@ export async function refreshVersionChanges(handle: DatabaseHandle, options: { n
     const at = new Date(c.first_seen_new_at);
     const afterEnd = new Date(Math.min(at.getTime() + COMPARE_SPAN_MS, now.getTime()));
     if (await embeddingsPendingBefore(handle, c.project_id, afterEnd)) {
-      // The response-shift comparison needs these texts embedded: look again shortly.
-      await handle.query("update version_changes set locked_until = $3::timestamptz + interval '20 seconds' where project_id = $1 and id = $2", [
-        c.project_id,
-        c.id,
-        now.toISOString(),
-      ]);
+      // The response-shift comparison needs these texts embedded. Store every other metric now (a
+      // pending change would otherwise wait a whole task interval) but leave `compared_at` unset, so
+      // a later pass completes the comparison once the backlog is drained.
+      const partial = await compareVersionChange(
+        handle,
+        { projectId: c.project_id, provider: c.provider, model: c.model, fromVersion: c.from_version, toVersion: c.to_version, firstSeenNewAt: at },
+        {
+          before: { start: new Date(at.getTime() - COMPARE_SPAN_MS), end: at },
+          after: { start: at, end: afterEnd },
+          settings: { ...resolveThresholds("version_regression", {}), answerPairs: 0 },
+        },
+      ).catch(() => null);
+      await handle.query(
+        `update version_changes set locked_until = $3::timestamptz + interval '20 seconds',
+                status = coalesce($4, status), comparison = coalesce($5::jsonb, comparison),
+                before_count = coalesce($6, before_count), after_count = coalesce($7, after_count)
+          where project_id = $1 and id = $2`,
+        [
+          c.project_id,
+          c.id,
+          now.toISOString(),
+          partial?.verdict ?? null,
+          partial ? JSON.stringify({ metrics: partial.metrics, responseShift: "pending" }) : null,
+          partial?.n.before ?? null,
+          partial?.n.after ?? null,
+        ],
+      );
       continue;
     }
     try {
