@@ -24,7 +24,9 @@ export async function createDemoMonitors(db: Database, projectId: string, worldS
     { name: "Prompt embedding drift", kind: "embedding_drift", thresholds: { text: "prompt" }, ...daily },
     { name: "Response embedding drift", kind: "embedding_drift", thresholds: { text: "response" }, ...daily },
     { name: "Topic drift and emerging topics", kind: "topic_drift", ...daily },
-    { name: "Quality by topic (concept drift)", kind: "concept_drift", ...daily },
+    // 30 near-duplicate pairs per window for answer drift (default 100): each is one kNN query, and this
+    // monitor's 30-window backfill is the longest step of the first start.
+    { name: "Quality by topic (concept drift)", kind: "concept_drift", thresholds: { answerPairs: 30 }, ...daily },
     { name: "Provider version regressions", kind: "version_regression", window: "24h", schedule: "0 0 * * *" },
     { name: "Latency (Page–Hinkley)", kind: "metric", thresholds: { metric: "latency_ms" }, ...daily },
     { name: "Judge helpfulness (Page–Hinkley)", kind: "metric", thresholds: { metric: "score", score: "judge.helpfulness" }, ...daily },
