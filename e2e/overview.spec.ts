@@ -14,10 +14,11 @@ test("overview: every KPI with its trend, charts, near-duplicates and the breakd
     await expect(page.getByTestId(`kpi-${id}`)).toBeVisible();
   }
   // The demo world: E2E.demoPerDay traces a day for 30 days, ending at the hour the server started;
-  // the 30-day period ends now, so at most the first hour of the world falls outside it.
+  // the 30-day period ends now, so at most the first hour of the world falls outside it (and other specs may
+  // have posted a few traces of their own).
   const total = E2E.demoDays * E2E.demoPerDay;
   const requests = kpiNumber(await page.getByTestId("kpi-requests").locator(".kpi-value").innerText());
-  expect(requests).toBeLessThanOrEqual(total);
+  expect(requests).toBeLessThanOrEqual(total + 10);
   expect(requests).toBeGreaterThan(total * 0.97);
   expect(kpiNumber(await page.getByTestId("kpi-active-users").locator(".kpi-value").innerText())).toBeGreaterThan(50);
   await expect(page.getByTestId("kpi-score-user-feedback")).toBeVisible();

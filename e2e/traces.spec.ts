@@ -25,6 +25,10 @@ test("traces: filter, search, load more, and a trace's detail with similar trace
   await expect(rows.first().locator(".badge.error")).toBeVisible();
 
   await page.getByRole("link", { name: "Clear" }).click();
+  // A demo trace (other specs post their own traces, without a system prompt).
+  await page.getByLabel("Model").selectOption("claude-sonnet-4");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/model=claude-sonnet-4/);
   await rows.first().getByRole("link").click();
   await expect(page.getByRole("heading", { name: "Trace", exact: true })).toBeVisible();
   await expect(page.locator(".message-role", { hasText: "system" })).toBeVisible();
