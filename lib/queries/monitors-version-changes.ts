@@ -32,7 +32,11 @@ export async function listVersionChanges(db: Database, projectId: string, filter
     .where(and(...conditions))
     .orderBy(desc(versionChanges.firstSeenNewAt))
     .limit(Math.min(filter.limit ?? 100, 1000));
-  return rows.map((r) => ({
+  return rows.map(toVersionChangeView);
+}
+
+function toVersionChangeView(r: typeof versionChanges.$inferSelect): VersionChangeView {
+  return {
     id: r.id,
     provider: r.provider || null,
     model: r.model || null,
@@ -45,5 +49,12 @@ export async function listVersionChanges(db: Database, projectId: string, filter
     sampleSizes: { before: r.beforeCount, after: r.afterCount },
     comparison: r.comparison,
     comparedAt: r.comparedAt?.toISOString() ?? null,
-  }));
+  };
+}
+
+/** One version change of a project by id, or null (ids of other projects are not found). */
+export async function getVersionChange(db: Database, projectId: string, id: string): Promise<VersionChangeView | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const [r] = await db.select().from(versionChanges).where(and(eq(versionChanges.projectId, projectId), eq(versionChanges.id, id)));
+  return r ? toVersionChangeView(r) : null;
 }

@@ -1,30 +1,7 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
-import type { Database, DatabaseHandle } from "@/db/client";
-import { versionChanges } from "@/db/schema";
+import type { DatabaseHandle } from "@/db/client";
 import { nearestTraces } from "./nearest-traces";
 import type { VersionChangeView } from "./monitors-version-changes";
-
-/** One version change of a project by id, or null (ids of other projects are not found). */
-export async function getVersionChange(db: Database, projectId: string, id: string): Promise<VersionChangeView | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const [r] = await db.select().from(versionChanges).where(and(eq(versionChanges.projectId, projectId), eq(versionChanges.id, id)));
-  if (!r) return null;
-  return {
-    id: r.id,
-    provider: r.provider || null,
-    model: r.model || null,
-    fromVersion: r.fromVersion,
-    toVersion: r.toVersion,
-    detectedAt: r.detectedAt.toISOString(),
-    lastSeenOldAt: r.lastSeenOldAt.toISOString(),
-    firstSeenNewAt: r.firstSeenNewAt.toISOString(),
-    status: r.status,
-    sampleSizes: { before: r.beforeCount, after: r.afterCount },
-    comparison: r.comparison,
-    comparedAt: r.comparedAt?.toISOString() ?? null,
-  };
-}
 
 export type ExampleSide = { traceId: string; startedAt: string; version: string; prompt: string; response: string };
 export type RegressionExample = { before: ExampleSide; after: ExampleSide; promptSimilarity: number; responseDistance: number };

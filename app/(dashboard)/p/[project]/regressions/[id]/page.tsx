@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { RegressionDetailView } from "@/components/regressions/regression-detail-view";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
 import { driftQueryKeys } from "@/lib/charts/drift";
-import { getVersionChange } from "@/lib/queries/regression-examples";
+import { getVersionChange } from "@/lib/queries/monitors-version-changes";
 import { makeQueryClient } from "@/lib/query-client";
 import { getDatabase } from "@/lib/server/database";
 

@@ -1,4 +1,4 @@
-import { getVersionChange } from "@/lib/queries/regression-examples";
+import { getVersionChange } from "@/lib/queries/monitors-version-changes";
 import { NotFoundError } from "@/lib/services/errors";
 import { withProject } from "../../../_lib/with-project";
 

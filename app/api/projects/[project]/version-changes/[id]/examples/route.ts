@@ -1,4 +1,5 @@
-import { getVersionChange, regressionExamples } from "@/lib/queries/regression-examples";
+import { getVersionChange } from "@/lib/queries/monitors-version-changes";
+import { regressionExamples } from "@/lib/queries/regression-examples";
 import { NotFoundError } from "@/lib/services/errors";
 import { withProject } from "../../../../_lib/with-project";
 
