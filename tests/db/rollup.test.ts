@@ -123,6 +123,20 @@ describe.each(dbTargets())("rollups and dashboard queries on $name", (target) =>
     expect(o.current.scores.helpfulness!.average).toBe(1);
   });
 
+  it("rolls an hour up again when a score arrives later for one of its traces", async () => {
+    await drainRollups(handle.db);
+    await handle.query(
+      `insert into scores (project_id, trace_id, name, source, value)
+       select project_id, id, 'late_review', 'api', 0.25 from traces where project_id = $1 and external_id = 't-7'`,
+      [projectId],
+    );
+    const dirty = await handle.query<{ hour: Date }>("select hour from rollup_dirty_hours where project_id = $1", [projectId]);
+    expect(dirty.map((d) => new Date(d.hour).toISOString())).toEqual([new Date(BASE + H).toISOString()]);
+    await drainRollups(handle.db);
+    const o = await getOverview(handle.db, projectId, period);
+    expect(o.current.scores.late_review).toMatchObject({ count: 1, average: 0.25 });
+  });
+
   it("lets concurrent workers share the queue without double counting", async () => {
     await recordTraces(handle.db, { projectId, traces: Array.from({ length: 30 }, (_, i) => trace(2000 + i)) });
     await Promise.all([drainRollups(handle.db, { limit: 1 }), drainRollups(handle.db, { limit: 1 }), drainRollups(handle.db, { limit: 1 })]);
