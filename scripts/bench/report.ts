@@ -44,7 +44,7 @@ function table(columns: string[], align: Array<"l" | "r">, rows: string[][]): st
 function rowsTable(rows: BenchRow[]): string[] {
   const withTargets = rows.some((r) => r.target !== undefined);
   const columns = ["figure", "this machine", "baseline", "baseline, this machine", "ratio"];
-  if (withTargets) columns.push("target", "");
+  if (withTargets) columns.push("target", "met?");
   return table(
     columns,
     ["l", "r", "l", "r", "r", "l", "l"],
