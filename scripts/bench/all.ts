@@ -143,7 +143,8 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\n${outcomes.map((o) => `  ${o.ok ? "ok    " : "FAILED"} ${o.name.padEnd(12)} ${o.elapsed}${o.why ? ` (${o.why})` : ""}`).join("\n")}`);
-  console.log(`All done in ${clock(started)}; wrote ${options.results} and ${options.markdown}.`);
+  const wrote = outcomes.some((o) => o.ok) ? `; wrote ${options.results} and ${options.markdown}` : "; nothing written";
+  console.log(`All done in ${clock(started)}${wrote}.`);
   if (outcomes.some((o) => !o.ok)) process.exitCode = 1;
 }
 

@@ -124,10 +124,10 @@ export function jsonOutputPath(argv: string[] = process.argv): string | undefine
 }
 
 // The environment as the script was launched, before a script fills in its own defaults.
-const launchEnv: NodeJS.ProcessEnv = { ...process.env };
+const launchEnv: Record<string, string | undefined> = { ...process.env };
 
 /** BENCH_* overrides in effect, as a prefix that reproduces them (`BENCH_SIZES=2000 `). */
-export function envPrefix(env: NodeJS.ProcessEnv = launchEnv): string {
+export function envPrefix(env: Record<string, string | undefined> = launchEnv): string {
   const own = new Set(["BENCH_JSON", "BENCH_QUICK", "BENCH_KEEP"]);
   return Object.keys(env)
     .filter((k) => k.startsWith("BENCH_") && !own.has(k) && env[k] !== undefined && env[k] !== "")
