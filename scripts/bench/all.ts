@@ -111,6 +111,9 @@ async function main(): Promise<void> {
     return;
   }
   const selected = selectBenchmarks(options.names);
+  if (!results && options.names.length > 0) {
+    console.log(`No results in ${options.results} yet: the sections not run now will read "not measured yet".`);
+  }
   const started = Date.now();
   console.log(`Benchmarks${options.quick ? " (quick)" : ""}: ${selected.map((b) => b.name).join(", ")} → ${options.results}, ${options.markdown}`);
   await ensureBuild(options, selected);

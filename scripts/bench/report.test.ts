@@ -111,6 +111,12 @@ describe("renderReport", () => {
     expect(md).toContain("## Monitors\n\nNot measured yet: `npm run bench -- monitors` fills this section.");
   });
 
+  it("lists a section's targets as not measured when the run has no row for them", () => {
+    const quickDrift = renderReport(mergeResults(results, [section("drift", { quick: true })]));
+    expect(quickDrift).toMatch(/\| Drift statistics \| full embedding comparison, 5000 × 384: [^|]+\| — \| — \| — \|  \| not measured in this run \|/);
+    expect(md).not.toContain("not measured in this run");
+  });
+
   it("says so when sections come from a quick run", () => {
     const quick = renderReport(mergeResults(results, [section("drift", { quick: true, command: "npm run bench -- drift --quick" })]));
     expect(quick).toContain("> **Quick run.** These sections: Drift statistics ran with `--quick`");

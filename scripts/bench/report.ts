@@ -77,9 +77,12 @@ function summary(results: BenchResults, names: string[], prose: Record<string, S
   const rows: string[][] = [];
   for (const name of names) {
     const s = results.sections[name];
-    if (!s) continue;
-    for (const r of s.rows.filter((x) => x.target !== undefined)) {
+    const measured = s?.rows.filter((x) => x.target !== undefined) ?? [];
+    for (const r of measured) {
       rows.push([titleOf(name, s, prose), r.figure, withUnit(r.value, r.unit), r.baseline ?? "—", formatRatio(r.ratio), r.target ?? "", met(r)]);
+    }
+    if (measured.length === 0) {
+      for (const t of prose[name]?.targets ?? []) rows.push([titleOf(name, s, prose), t, "—", "—", "—", "", s ? "not measured in this run" : "not measured yet"]);
     }
   }
   if (rows.length === 0) return ["No target was measured in these results.", ""];
