@@ -8,6 +8,8 @@
 //   TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres): a database is created and dropped.
 //   BENCH_KEEP=1 keeps the database (its URL is printed) for EXPLAIN.
 //   Needs `npx next build` first; uses /usr/bin/chromium (or CHROMIUM_PATH).
+//   --quick: 20,000 traces, 2,000 vectors, 5 runs per API (the env variables still win).
+//   --json <file> also writes the results for `npm run bench` (scripts/bench/results.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
@@ -26,11 +28,13 @@ import { getRouting } from "@/lib/queries/routing";
 import { getMatchedComparison } from "@/lib/queries/routing-matched";
 import { searchTraces } from "@/lib/queries/traces-list";
 import { applyBootstrap } from "@/lib/services/bootstrap";
+import { benchRow, isQuick, writeBenchSection, type BenchRow } from "./results";
 
 const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const TRACES = Number(process.env.BENCH_TRACES ?? 1_000_000);
-const EMBEDDINGS = Number(process.env.BENCH_EMBEDDINGS ?? 30_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const QUICK = isQuick();
+const TRACES = Number(process.env.BENCH_TRACES ?? (QUICK ? 20_000 : 1_000_000));
+const EMBEDDINGS = Number(process.env.BENCH_EMBEDDINGS ?? (QUICK ? 2_000 : 30_000));
+const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 5 : 20));
 const DIMS = 64;
 const EMAIL = "bench@example.com";
 const PASSWORD = "bench password 123";
@@ -304,6 +308,51 @@ async function main(): Promise<void> {
       "",
     ];
     console.log(`\n${lines.join("\n")}`);
+    const rows: BenchRow[] = [];
+    for (const r of results) {
+      rows.push(
+        benchRow({
+          figure: `${r.name}: API p95`,
+          value: r.api.p95,
+          unit: "ms",
+          baseline: "same read model on pg, p95",
+          baselineValue: r.same.p95,
+          target: { on: "value", op: "<", limit: 300 },
+        }),
+      );
+    }
+    for (const r of results) {
+      if (!r.rawScan) continue;
+      rows.push(benchRow({ figure: `${r.name}: read model on rollups, p50`, value: r.same.p50, unit: "ms", baseline: "raw scan of the traces, p50", baselineValue: r.rawScan.p50 }));
+    }
+    rows.push(benchRow({ figure: "overview page ready in Chromium, p95", value: quantile(pageTimes, 0.95), unit: "ms", target: { on: "value", op: "<", limit: 2000 } }));
+    await writeBenchSection({
+      name: "dashboard",
+      title: "Dashboard",
+      script: "scripts/bench/dashboard.ts",
+      rows,
+      tables: [
+        {
+          caption: "Every API, times in ms:",
+          columns: ["API", "API p50", "API p95", "pg p50", "pg p95", "API / pg (p95)", "raw scan p50"],
+          align: ["l", "r", "r", "r", "r", "r", "r"],
+          rows: results.map((r) => [
+            r.name,
+            fmt(r.api.p50),
+            fmt(r.api.p95),
+            fmt(r.same.p50),
+            fmt(r.same.p95),
+            `${(r.api.p95 / r.same.p95).toFixed(2)}×`,
+            r.rawScan ? fmt(r.rawScan.p50) : "—",
+          ]),
+        },
+      ],
+      notes: [
+        `Data: ${counts?.traces.toLocaleString("en-US")} traces, ${counts?.embeddings.toLocaleString("en-US")} prompt vectors, ${counts?.rollups.toLocaleString("en-US")} hourly rollup rows; ${RUNS} timed requests per API.`,
+        `Load: ${(loadMs / 1000).toFixed(0)} s. Rollups from scratch: ${rolled.hours} hours in ${(rollupMs / 1000).toFixed(1)} s; re-rolling the current hour after 100 new traces arrive (median of 5): ${incrementalMs.toFixed(0)} ms.`,
+        `Overview page ready (5 loads after one warm-up): p50 ${quantile(pageTimes, 0.5)} ms, p95 ${quantile(pageTimes, 0.95)} ms.`,
+      ],
+    });
   } finally {
     await browser?.close().catch(() => undefined);
     if (server) {

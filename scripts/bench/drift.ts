@@ -7,6 +7,9 @@
  * MMD² runs with 200 permutations on min(n, 1,000) rows per side — the
  * subsample compareEmbeddings uses (MMD_MAX_ROWS); both sides get the same
  * number of rows.
+ *
+ *   --quick        500 and 1,000 rows per side instead of 1,000 and 5,000
+ *   --json <file>  also write the results for `npm run bench` (scripts/bench/results.ts)
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -20,10 +23,13 @@ import { selectRows } from "../../lib/drift/matrix";
 import { mmdTest } from "../../lib/drift/mmd";
 import { perDimensionKs } from "../../lib/drift/per-dimension-ks";
 import { createRng } from "../../lib/drift/random";
+import { benchRow, isQuick, writeBenchSection, type BenchRow } from "./results";
 
 const DIM = 384;
 const PERMUTATIONS = 200;
-const SIZES = [1000, 5000];
+const SIZES = isQuick() ? [500, 1000] : [1000, 5000];
+/** The targets hold for this size: a full comparison under 5 s on 2 cores, within 2× of numpy. */
+const TARGET_ROWS = 5000;
 const PYTHON = process.env.DRIFTLINE_PYTHON ?? "/usr/bin/python3";
 
 /** Embedding-like data: correlated coordinates (a few latent factors) plus noise; the current window shifts two factors. */
@@ -54,7 +60,15 @@ function time<T>(fn: () => T): [T, number] {
 
 const head = (m: Matrix, rows: number) => selectRows(m, Int32Array.from({ length: Math.min(rows, m.rows) }, (_, i) => i));
 
-function main(): void {
+/** numpy and scipy versions of the baseline's interpreter, for the notes. */
+function pythonVersions(): string {
+  const py = spawnSync(PYTHON, ["-c", "import sys, numpy, scipy; print(sys.version.split()[0], numpy.__version__, scipy.__version__)"], { encoding: "utf8" });
+  const [python, numpy, scipy] = py.stdout.trim().split(" ");
+  return py.status === 0 ? `Python ${python}, numpy ${numpy}, scipy ${scipy}` : "Python versions unavailable";
+}
+
+async function main(): Promise<void> {
+  const results: BenchRow[] = [];
   const dir = mkdtempSync(join(tmpdir(), "driftline-bench-"));
   const lines: string[] = [];
   const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -84,10 +98,28 @@ function main(): void {
         encoding: "utf8",
         env: { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? "2" },
       });
-      if (py.status !== 0) throw new Error(`numpy side failed: ${py.stderr}`);
+      if (py.status !== 0) throw new Error(`numpy side failed (scripts/ci/install-os-deps.sh --with-python installs numpy and scipy): ${py.stderr}`);
       const np = JSON.parse(py.stdout) as Record<string, number> & { values: Record<string, number> };
-      const row = (name: string, size: string, ts: number, numpy: number) =>
+      const row = (name: string, size: string, ts: number, numpy: number) => {
         lines.push(`| ${name} | ${size} | ${ts.toFixed(0)} | ${numpy.toFixed(0)} | ${(ts / numpy).toFixed(2)}× |`);
+        const full = name.includes("full embedding comparison");
+        results.push(
+          benchRow({
+            figure: `${name.replace(/\*\*/g, "")}, ${size}`,
+            value: ts,
+            unit: "ms",
+            baseline: "numpy/scipy",
+            baselineValue: numpy,
+            target:
+              full && n === TARGET_ROWS
+                ? [
+                    { on: "value", op: "<", limit: 5000 },
+                    { on: "ratio", op: "<=", limit: 2 },
+                  ]
+                : undefined,
+          }),
+        );
+      };
       row("centroid distances", `${n} × ${DIM}`, centroidMs, np.centroidMs!);
       row(`MMD² + ${PERMUTATIONS} permutations`, `${mmdRows} × ${DIM}${mmdRows < n ? " (subsample)" : ""}`, mmdMs, np.mmdMs!);
       row("classifier AUC (fit half, score half)", `${n} × ${DIM}`, classifierMs, np.classifierMs!);
@@ -102,6 +134,13 @@ function main(): void {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(lines.join("\n"));
+  await writeBenchSection({
+    name: "drift",
+    title: "Drift statistics",
+    script: "scripts/bench/drift.ts",
+    rows: results,
+    notes: [`Baseline interpreter: ${pythonVersions()} (\`${PYTHON}\`), \`OMP_NUM_THREADS=${process.env.OMP_NUM_THREADS ?? "2"}\`. Times in ms, one run each after a warm-up.`],
+  });
 }
 
-main();
+await main();

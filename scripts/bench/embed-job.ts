@@ -4,6 +4,9 @@
 // kNN query latency and recall through the per-model partial HNSW index
 // (Driftline's layout) vs a dedicated typed vector(100) column with its own
 // index (the alternative layout), and the peak memory.
+//
+//   BENCH_TRACES (default 5000; --quick 500) demo traces. --json <file> also writes the results
+//   for `npm run bench` (scripts/bench/results.ts).
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { openDatabase } from "@/db/client";
@@ -17,9 +20,10 @@ import { analyzeGrowingTables } from "@/lib/jobs/analyze";
 import { nearestTraces } from "@/lib/queries/nearest-traces";
 import { parseNativeBatch } from "@/lib/ingest/validate-native";
 import { recordTraces } from "@/lib/services/traces/record-traces";
+import { benchRow, isQuick, writeBenchSection } from "./results";
 
 const base = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const TRACES = Number(process.env.BENCH_TRACES ?? 5000);
+const TRACES = Number(process.env.BENCH_TRACES ?? (isQuick() ? 500 : 5000));
 const dbName = `driftline_bench_${randomBytes(4).toString("hex")}`;
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
@@ -103,6 +107,27 @@ try {
   console.log(`dedicated vector(${model.dimensions}) column with its own HNSW (baseline) | ${typed.p50.toFixed(2)} | ${typed.p95.toFixed(2)}`);
   console.log(`\nrecall@10 of Driftline's query against exact search: ${(hits / 500).toFixed(3)}`);
   console.log(`peak RSS of this process: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  const dims = model.dimensions;
+  await writeBenchSection({
+    name: "embed-job",
+    title: "Embeddings: the job and kNN",
+    script: "scripts/bench/embed-job.ts",
+    rows: [
+      benchRow({
+        figure: "embedding job: claim (SKIP LOCKED), embed, store, delete backlog rows",
+        value: jobRate,
+        unit: "texts/s",
+        baseline: "embedder alone, worker thread, batch 64",
+        baselineValue: embedOnly,
+      }),
+      benchRow({ figure: `kNN p50, partial HNSW on embedding::vector(${dims}) per model and kind`, value: partial.p50, unit: "ms", baseline: `dedicated vector(${dims}) column with its own HNSW`, baselineValue: typed.p50 }),
+      benchRow({ figure: `kNN p95, partial HNSW on embedding::vector(${dims}) per model and kind`, value: partial.p95, unit: "ms", baseline: `dedicated vector(${dims}) column with its own HNSW`, baselineValue: typed.p95 }),
+      benchRow({ figure: "recall@10 of Driftline's kNN query", value: hits / 500, unit: "", baseline: "exact search", baselineValue: 1 }),
+    ],
+    notes: [
+      `${TRACES.toLocaleString("en-US")} demo traces = ${texts.toLocaleString("en-US")} texts, bundled ${dims}-d model; ${queries.length} kNN queries (k = 10, ef_search = 100). Peak RSS of the process ${(peakRss / 2 ** 20).toFixed(0)} MiB.`,
+    ],
+  });
   await embedder.close();
 } finally {
   clearInterval(sampler);

@@ -18,6 +18,7 @@ import * as ort from "onnxruntime-node";
 import { AutoTokenizer } from "@huggingface/transformers";
 import { BUNDLED_MODEL_NAME, bundledModelDir, createEmbedder, type Embedder } from "../../lib/embeddings/index";
 import { PARAPHRASE_TRIPLES } from "../../lib/embeddings/test-fixtures";
+import { benchRow, writeBenchSection, type BenchRow } from "./results";
 
 const quick = process.argv.includes("--quick");
 const BATCH_SIZES = [1, 32, 128] as const;
@@ -122,6 +123,7 @@ async function main() {
 
   console.log(`model ${inProcess.modelId} (${dims} dims, window ${inProcess.maxTokens}); node ${process.version}; cos(ours, plain js) = ${agreement.toFixed(6)}`);
   const rows: string[][] = [];
+  const results: BenchRow[] = []; // for `npm run bench` (--json <file>)
   let peakRss = process.memoryUsage().rss;
   for (const kind of ["short", "long"] as const) {
     const texts = makeTexts(kind, 1024);
@@ -168,6 +170,16 @@ async function main() {
         (inProc / raw).toFixed(2),
         (inProc / js).toFixed(2),
       ]);
+      results.push(
+        benchRow({
+          figure: `${kind} texts (≈${Math.round(meanTokens)} tokens), batch ${batchSize}: in-process pipeline`,
+          value: inProc,
+          unit: "texts/s",
+          baseline: "raw onnxruntime on pre-tokenised inputs",
+          baselineValue: raw,
+          target: batchSize === 32 ? { on: "ratio", op: ">=", limit: 0.9 } : undefined,
+        }),
+      );
     }
   }
   const header = ["texts", "batch", "in-process/s", "worker/s", "raw ort/s", "plain js/s", "in-proc ÷ raw ort", "in-proc ÷ plain js"];
@@ -175,6 +187,16 @@ async function main() {
   console.log(`|${header.map(() => "---").join("|")}|`);
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
   console.log(`peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB (main thread process; includes the worker's heap)`);
+  await writeBenchSection({
+    name: "embed",
+    title: "Embeddings: the model",
+    script: "scripts/bench/embed.ts",
+    rows: results,
+    tables: [{ caption: "Every runner, texts/s:", columns: header, align: header.map((_, i) => (i === 0 ? "l" : "r")), rows }],
+    notes: [
+      `Model ${inProcess.modelId} (${dims} dims, window ${inProcess.maxTokens}); cosine of the in-process and plain-JS vectors of a probe text ${agreement.toFixed(6)}. Peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB.`,
+    ],
+  });
   await Promise.all([inProcess.close(), inWorker.close(), session.release()]);
 }
 

@@ -9,8 +9,12 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { startApp, TEST_KEY, TEST_PROJECT } from "../../tests/http/server";
+import { benchRow, isQuick, writeBenchSection } from "./results";
 
 process.env.TEST_DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/postgres";
+// --quick (npm run bench -- --quick): 500 traces per case, batches 1 and 100. --json <file>: see results.ts.
+if (isQuick()) process.env.BENCH_TRACES ??= "500";
+if (isQuick()) process.env.BENCH_BATCHES ??= "1,100";
 const TOTAL = Number(process.env.BENCH_TRACES ?? 3000);
 
 function makeTrace(i: number, run: string) {
@@ -50,6 +54,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 type Result = { tracesPerSecond: number; p50: number; p99: number };
+const measured: Array<{ batchSize: number; api: Result; raw: Result }> = [];
 
 function summarise(latencies: number[], traces: number, seconds: number): Result {
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -125,7 +130,26 @@ try {
       `${batchSize} | ${api.tracesPerSecond.toFixed(0)} | ${api.p50.toFixed(1)} | ${api.p99.toFixed(1)} | ` +
         `${raw.tracesPerSecond.toFixed(0)} | ${raw.p50.toFixed(1)} | ${raw.p99.toFixed(1)} | ${(api.tracesPerSecond / raw.tracesPerSecond).toFixed(2)}`,
     );
+    measured.push({ batchSize, api, raw });
   }
+  await writeBenchSection({
+    name: "ingest",
+    title: "Ingest",
+    script: "scripts/bench/ingest.ts",
+    rows: measured.flatMap(({ batchSize, api, raw }) => [
+      benchRow({
+        figure: `batch ${batchSize}: throughput, native API over HTTP`,
+        value: api.tracesPerSecond,
+        unit: "traces/s",
+        baseline: "raw multi-row INSERT through pg",
+        baselineValue: raw.tracesPerSecond,
+        target: batchSize === 100 ? { on: "ratio", op: ">=", limit: 0.5 } : undefined,
+      }),
+      benchRow({ figure: `batch ${batchSize}: p50 acknowledgement`, value: api.p50, unit: "ms", baseline: "raw INSERT p50", baselineValue: raw.p50 }),
+      benchRow({ figure: `batch ${batchSize}: p99 acknowledgement`, value: api.p99, unit: "ms", baseline: "raw INSERT p99", baselineValue: raw.p99 }),
+    ]),
+    notes: [`${TOTAL.toLocaleString("en-US")} traces per case, one client, embedding jobs off.`],
+  });
   await pool.end();
 } finally {
   await app.stop();

@@ -7,7 +7,8 @@
 // computed on pre-loaded arrays of the same sample without the database
 // (what the run costs beyond the arithmetic), with the ratios.
 //
-//   BENCH_SIZES (default "10000,100000") traces in the windows (half reference, half current).
+//   BENCH_SIZES (default "10000,100000"; --quick "2000") traces in the windows (half reference, half current).
+//   --json <file> also writes the results for `npm run bench` (scripts/bench/results.ts).
 //   TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) — a fresh
 //   database is created and dropped.
 import { randomBytes } from "node:crypto";
@@ -26,9 +27,10 @@ import { runMonitorWindow } from "@/lib/monitors/run";
 import { assignTopics, evaluateTopicDrift, fitTopics } from "@/lib/monitors/topics";
 import { compareVersions } from "@/lib/monitors/version-compare";
 import { windowsAt } from "@/lib/monitors/windows";
+import { benchRow, isQuick, writeBenchSection, type BenchRow } from "./results";
 
 const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const SIZES = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? (isQuick() ? "2000" : "10000,100000")).split(",").map(Number);
 const DIMS = 100;
 const HOUR = 3_600_000;
 const END = new Date(Date.UTC(2026, 10, 20, 12));
@@ -180,6 +182,9 @@ const url = new URL(BASE_URL);
 url.pathname = `/${dbName}`;
 const handle = await openDatabase({ url: url.toString(), maxConnections: 4 });
 const rows: string[] = [];
+const results: BenchRow[] = [];
+const detail: string[][] = [];
+const seeded: string[] = [];
 try {
   await admin.query(`alter database ${dbName} set maintenance_work_mem = '1GB'`);
   await admin.query(`alter database ${dbName} set max_parallel_maintenance_workers = 1`);
@@ -188,7 +193,9 @@ try {
     const [project] = await handle.db.insert(projects).values({ slug: `bench-${n}`, name: `bench ${n}` }).returning();
     const seedStart = performance.now();
     await seed(handle, project!.id, n);
-    console.log(`seeded ${n} traces (+${2 * n} vectors, scores) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    console.log(`seeded ${n} traces (+${2 * n} vectors, scores) in ${seedSeconds.toFixed(1)} s`);
+    seeded.push(`${n.toLocaleString("en-US")} traces in ${seedSeconds.toFixed(0)} s`);
     for (const { kind, thresholds } of KINDS) {
       const [m] = await handle.db
         .insert(monitors)
@@ -208,6 +215,10 @@ try {
         `${(run.ms / fetchMs).toFixed(2)}× | ${statsMs.toFixed(0)} | ${(run.ms / statsMs).toFixed(2)}× | ${verdict} |`;
       console.log(line);
       rows.push(line);
+      const figure = `${kind}, ${n.toLocaleString("en-US")} traces: full run`;
+      results.push(benchRow({ figure, value: run.ms, unit: "ms", baseline: "plain SQL fetch of the windows' rows", baselineValue: fetchMs }));
+      results.push(benchRow({ figure, value: run.ms, unit: "ms", baseline: "statistics on pre-loaded arrays", baselineValue: statsMs }));
+      detail.push([kind, n.toLocaleString("en-US"), run.ms.toFixed(0), run.peakHeapMb.toFixed(0), verdict]);
     }
   }
 } finally {
@@ -220,3 +231,18 @@ console.log(
 );
 console.log("|---|---:|---:|---:|---:|---:|---:|---:|---|");
 for (const r of rows) console.log(r);
+await writeBenchSection({
+  name: "monitors",
+  title: "Monitors",
+  script: "scripts/bench/monitors.ts",
+  rows: results,
+  tables: [
+    {
+      caption: "Heap growth and verdict of each timed run:",
+      columns: ["kind", "traces in windows", "full run (ms)", "heap growth (MB)", "verdict"],
+      align: ["l", "r", "r", "r", "l"],
+      rows: detail,
+    },
+  ],
+  notes: [`Seeding (not timed above; mostly the two HNSW index builds): ${seeded.join(", ")}.`],
+});
