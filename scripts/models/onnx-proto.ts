@@ -179,3 +179,19 @@ export function encodeModelProto(model: OnnxModel): Uint8Array {
   if (problem) throw new Error(`ONNX model does not match the schema: ${problem}`);
   return ModelProto.encode(ModelProto.fromObject(model)).finish();
 }
+
+/** The float32 initializers of a serialised model, by name (for checks against a reference implementation). */
+export function decodeFloatInitializers(bytes: Uint8Array): Map<string, { dims: number[]; data: Float32Array }> {
+  const ModelProto = protobuf.Root.fromJSON(ONNX_PROTO_JSON).lookupType("onnx.ModelProto");
+  const model = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number }) as { graph: { initializer: OnnxInitializer[] } };
+  const out = new Map<string, { dims: number[]; data: Float32Array }>();
+  for (const init of model.graph.initializer) {
+    if (init.dataType !== DataType.FLOAT) continue;
+    // Copy into a fresh buffer: the decoded bytes are a view (a Node Buffer's slice shares memory)
+    // at an offset that need not be a multiple of 4.
+    const raw = new Uint8Array(init.rawData);
+    const data = new Float32Array(raw.buffer, 0, raw.byteLength / 4);
+    out.set(init.name, { dims: (init.dims ?? []).map(Number), data });
+  }
+  return out;
+}
