@@ -38,7 +38,7 @@ const quick = args.includes("--quick");
 const argValue = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
 const BATCH_SIZE = 32;
 /** Per model and text length: alternate the runners until this much time has passed… */
-const CELL_SECONDS = quick ? 2 : 8;
+const CELL_SECONDS = quick ? 2 : 15;
 /** …but time at least this many and at most this many batches per runner. */
 const MIN_ROUNDS = quick ? 3 : 5;
 const MAX_ROUNDS = 400;
