@@ -1,4 +1,4 @@
-import type { FeatureExtractionPipeline } from "@huggingface/transformers";
+import type { FeatureExtractionPipeline, Tensor } from "@huggingface/transformers";
 
 /** What to load, as passed to `pipeline("feature-extraction", source, …)`. */
 export interface RuntimeSpec {
@@ -23,6 +23,8 @@ export interface RuntimeBatchResult {
 
 export function loadRuntime(spec: RuntimeSpec): Promise<EmbedRuntime>;
 export function embedTexts(runtime: EmbedRuntime, texts: string[]): Promise<RuntimeBatchResult>;
+/** Equal-length rows of integers as an int64 tensor [rows, length]. */
+export function int64Tensor(TensorClass: typeof Tensor, rows: number[][]): Tensor;
 
 /** Messages between WorkerEmbedder and the worker thread running embed-runtime.mjs. */
 export type WorkerRequest =

@@ -1,6 +1,7 @@
 // The transformers.js side of Driftline's embedder, shared by the in-process embedder and the
 // worker thread. Plain ESM JavaScript with no relative imports, so a Worker can run this file
 // directly under Node, tsx, vitest or a Next.js server without a TypeScript loader or bundler.
+import { endianness } from "node:os";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 /** @type {Promise<typeof import("@huggingface/transformers")> | undefined} */
@@ -72,23 +73,57 @@ export async function embedTexts(runtime, texts) {
   return { vectors, truncated, empty };
 }
 
+const LITTLE_ENDIAN = endianness() === "LE";
+
+/**
+ * Equal-length rows of token ids, masks or type ids as one int64 tensor. The tokenizer's own tensor
+ * path makes a heap BigInt per value (`.map(BigInt)`), a fifth of a static model's whole embedding
+ * time; here each non-negative int32 is written as the low word of its int64 slot, whose high word
+ * stays zero. Same values, same tensor.
+ * @param {typeof import("@huggingface/transformers").Tensor} Tensor
+ * @param {number[][]} rows
+ */
+export function int64Tensor(Tensor, rows) {
+  const batch = rows.length;
+  const seq = rows[0]?.length ?? 0;
+  const data = new BigInt64Array(batch * seq);
+  const words = LITTLE_ENDIAN ? new Int32Array(data.buffer) : null;
+  for (let b = 0; b < batch; b++) {
+    const row = /** @type {number[]} */ (rows[b]);
+    for (let s = 0; s < seq; s++) {
+      const value = /** @type {number} */ (row[s]);
+      const k = b * seq + s;
+      if (words && value >= 0 && value <= 0x7fffffff && Number.isInteger(value)) words[2 * k] = value;
+      else data[k] = BigInt(value);
+    }
+  }
+  return new Tensor("int64", data, [batch, seq]);
+}
+
 /**
  * @param {import("./embed-runtime.mjs").EmbedRuntime} runtime
  * @param {string[]} texts
  */
 async function embedChunk(runtime, texts) {
   const { tokenizer, model } = runtime.extractor;
+  const { Tensor } = await transformers();
   const maxTokens = runtime.maxTokens;
   const charLimit = maxTokens * CHARS_PER_TOKEN_LIMIT;
   const clipped = texts.map((t) => t.length > charLimit);
   const inputTexts = texts.map((t, i) => (clipped[i] ? t.slice(0, charLimit) : t));
-  const inputs = tokenizer(inputTexts, { padding: true, truncation: true, max_length: maxTokens });
+  // Plain arrays, padded and truncated by the tokenizer; made into tensors by int64Tensor.
+  const encoded = /** @type {Record<string, number[][]>} */ (
+    /** @type {unknown} */ (tokenizer(inputTexts, { padding: true, truncation: true, max_length: maxTokens, return_tensor: false }))
+  );
+  /** @type {Record<string, import("@huggingface/transformers").Tensor>} */
+  const inputs = {};
+  for (const [key, rows] of Object.entries(encoded)) inputs[key] = int64Tensor(Tensor, rows);
   const outputs = await model(inputs);
   let hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
   if (hidden.type !== "float32") hidden = hidden.to("float32");
   const [batch, seq, dims] = hidden.dims;
   const data = /** @type {Float32Array} */ (hidden.data);
-  const mask = inputs.attention_mask.data;
+  const mask = /** @type {number[][]} */ (encoded.attention_mask);
   const vectors = [];
   const truncated = [];
   const empty = [];
@@ -96,8 +131,9 @@ async function embedChunk(runtime, texts) {
   for (let b = 0; b < batch; b++) {
     sums.fill(0);
     let count = 0;
+    const maskRow = /** @type {number[]} */ (mask[b]);
     for (let s = 0; s < seq; s++) {
-      const m = Number(mask[b * seq + s]);
+      const m = /** @type {number} */ (maskRow[s]);
       if (m === 0) continue;
       count += m;
       const offset = (b * seq + s) * dims;

@@ -1,69 +1,130 @@
 // Part 2 of `npm run bench:embed`: the embedding job end to end into the real
 // PostgreSQL server (claim → embed → store with HNSW upkeep → delete backlog
-// rows), side by side with the same texts through the embedder alone, plus
-// kNN query latency and recall through the per-model partial HNSW index
-// (Driftline's layout) vs a dedicated typed vector(100) column with its own
-// index (the alternative layout), and the peak memory.
+// rows), side by side with the same texts through the embedder alone, for the
+// bundled static model and the MiniLM-shaped transformer (each in its own
+// database); then, on the static model's vectors, kNN query latency and recall
+// through the per-model partial HNSW index (Driftline's layout) vs a dedicated
+// typed vector(100) column with its own index (the alternative layout).
 //
-//   BENCH_TRACES (default 5000; --quick 500) demo traces. --json <file> also writes the results
-//   for `npm run bench` (scripts/bench/results.ts).
+//   BENCH_TRACES         traces for the static model (default 5000)
+//   BENCH_MINILM_TRACES  traces for the MiniLM-shaped model (default 300; ≈100× the cost per text)
+//   BENCH_MODELS         static,minilm (default both)
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { openDatabase } from "@/db/client";
+import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { ensureEmbeddingModel } from "@/db/embedding-index";
 import { runMigrations } from "@/db/migrate";
 import { projects } from "@/db/schema";
 import { generateDemoTraces } from "@/lib/demo/world";
-import { createEmbedder } from "@/lib/embeddings";
+import { createEmbedder, type CreateEmbedderOptions, type Embedder } from "@/lib/embeddings";
 import { drainEmbeddingBacklog } from "@/lib/jobs/embed";
 import { analyzeGrowingTables } from "@/lib/jobs/analyze";
 import { nearestTraces } from "@/lib/queries/nearest-traces";
 import { parseNativeBatch } from "@/lib/ingest/validate-native";
 import { recordTraces } from "@/lib/services/traces/record-traces";
+import { defaultMiniLmOptions, ensureMiniLmShapedModel } from "../models/build-minilm-shaped";
 import { benchRow, isQuick, writeBenchSection } from "./results";
 
 const base = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const TRACES = Number(process.env.BENCH_TRACES ?? (isQuick() ? 500 : 5000));
-const dbName = `driftline_bench_${randomBytes(4).toString("hex")}`;
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+const BATCH_SIZE = 64;
 
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(base);
-url.pathname = `/${dbName}`;
-const handle = await openDatabase({ url: url.toString(), maxConnections: 4 });
-try {
-  await runMigrations(handle);
+type ModelKey = "static" | "minilm";
+
+interface JobResult {
+  key: ModelKey;
+  modelId: string;
+  dimensions: number;
+  traces: number;
+  texts: number;
+  /** The same texts through the embedder alone (worker thread, batches of 64). */
+  embedOnlyPerSecond: number;
+  /** drainEmbeddingBacklog: claim with SKIP LOCKED, embed, store, delete backlog rows, build HNSW after the drain. */
+  jobPerSecond: number;
+  knn: KnnResult | null;
+  /** Peak RSS of this process so far (models run one after the other). */
+  peakRssMiB: number;
+}
+
+interface KnnResult {
+  queries: number;
+  partial: { p50: number; p95: number };
+  typed: { p50: number; p95: number };
+  recallAt10: number;
+}
+
+function embedderOptions(key: ModelKey): CreateEmbedderOptions {
+  if (key === "static") return { worker: true, env: { EMBEDDING_MODEL: "driftline-glove-100d" } };
+  const options = defaultMiniLmOptions();
+  if (ensureMiniLmShapedModel(options)) console.error(`built the MiniLM-shaped model into ${options.outDir}`);
+  return { worker: true, fallback: false, env: { EMBEDDING_MODEL_PATH: options.outDir } };
+}
+
+/** A fresh database on the server, dropped after `run`. */
+async function withDatabase<T>(run: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  const dbName = `driftline_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  const url = new URL(base);
+  url.pathname = `/${dbName}`;
+  const handle = await openDatabase({ url: url.toString(), maxConnections: 4 });
+  try {
+    await runMigrations(handle);
+    return await run(handle);
+  } finally {
+    await handle.close();
+    await admin.query(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+  }
+}
+
+async function seedTraces(handle: DatabaseHandle, traces: number): Promise<string> {
   const [project] = await handle.db.insert(projects).values({ slug: "bench", name: "bench" }).returning();
-  const projectId = project!.id;
-  const world = [...generateDemoTraces({ days: 30, perDay: Math.ceil(TRACES / 30), end: new Date("2026-11-28T00:00:00Z"), seed: 1 })].slice(0, TRACES);
+  const world = [...generateDemoTraces({ days: 30, perDay: Math.ceil(traces / 30), end: new Date("2026-11-28T00:00:00Z"), seed: 1 })].slice(0, traces);
   for (let i = 0; i < world.length; i += 500) {
     const parsed = parseNativeBatch({ traces: world.slice(i, i + 500) }, { now: () => Date.parse("2026-11-28T00:00:00Z") });
-    await recordTraces(handle.db, { projectId, traces: parsed.items.flatMap((it) => (it.trace ? [it.trace] : [])) });
+    await recordTraces(handle.db, { projectId: project!.id, traces: parsed.items.flatMap((it) => (it.trace ? [it.trace] : [])) });
     await analyzeGrowingTables(handle);
   }
-  const [{ n: texts } = { n: 0 }] = await handle.query<{ n: number }>("select count(*)::int as n from embedding_backlog");
-  const embedder = await createEmbedder({ worker: true, env: { EMBEDDING_MODEL: "driftline-glove-100d" } });
+  return project!.id;
+}
 
-  // Baseline: the same texts through the embedder alone, batch 64, no database.
-  const rows = await handle.query<{ prompt_text: string | null; response_text: string | null }>("select prompt_text, response_text from traces");
-  const allTexts = rows.flatMap((r) => [r.prompt_text, r.response_text]).filter((t): t is string => Boolean(t && t.trim()));
-  let t0 = performance.now();
-  for (let i = 0; i < allTexts.length; i += 64) await embedder.embedBatch(allTexts.slice(i, i + 64));
-  const embedOnly = allTexts.length / ((performance.now() - t0) / 1000);
+async function benchJob(key: ModelKey, traces: number, withKnn: boolean): Promise<JobResult> {
+  return withDatabase(async (handle) => {
+    const projectId = await seedTraces(handle, traces);
+    const [{ n: texts } = { n: 0 }] = await handle.query<{ n: number }>("select count(*)::int as n from embedding_backlog");
+    const embedder = await createEmbedder(embedderOptions(key));
+    try {
+      // Baseline: the same texts through the embedder alone, no database.
+      const rows = await handle.query<{ prompt_text: string | null; response_text: string | null }>("select prompt_text, response_text from traces");
+      const allTexts = rows.flatMap((r) => [r.prompt_text, r.response_text]).filter((t): t is string => Boolean(t && t.trim()));
+      let t0 = performance.now();
+      for (let i = 0; i < allTexts.length; i += BATCH_SIZE) await embedder.embedBatch(allTexts.slice(i, i + BATCH_SIZE));
+      const embedOnlyPerSecond = allTexts.length / ((performance.now() - t0) / 1000);
 
-  t0 = performance.now();
-  const stats = await drainEmbeddingBacklog(handle, embedder, { batchSize: 64 });
-  const jobRate = stats.embedded / ((performance.now() - t0) / 1000);
-  console.log(`embedding job on PostgreSQL, ${texts} texts (${TRACES} traces), bundled model in a worker thread, batch 64\n`);
-  console.log("path | texts/s | ratio");
-  console.log("--- | ---: | ---:");
-  console.log(`embedder alone (baseline) | ${embedOnly.toFixed(0)} | 1.00`);
-  console.log(`job: claim, embed, store, delete (HNSW built once after the drain) | ${jobRate.toFixed(0)} | ${(jobRate / embedOnly).toFixed(2)}`);
+      t0 = performance.now();
+      const stats = await drainEmbeddingBacklog(handle, embedder, { batchSize: BATCH_SIZE });
+      const jobPerSecond = stats.embedded / ((performance.now() - t0) / 1000);
+      const knn = withKnn ? await benchKnn(handle, embedder, projectId, allTexts) : null;
+      return {
+        key,
+        modelId: embedder.modelId,
+        dimensions: embedder.dimensions,
+        traces,
+        texts,
+        embedOnlyPerSecond,
+        jobPerSecond,
+        knn,
+        peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      };
+    } finally {
+      await embedder.close();
+    }
+  });
+}
 
-  // kNN: the partial expression index Driftline uses vs a dedicated typed column.
+/** kNN: the partial expression index Driftline uses vs a dedicated typed column, and recall against exact search. */
+async function benchKnn(handle: DatabaseHandle, embedder: Embedder, projectId: string, allTexts: string[]): Promise<KnnResult> {
   const model = await ensureEmbeddingModel(handle, embedder.modelId, embedder.dimensions);
   await handle.query(`create table knn_typed as select trace_id, embedding::vector(${model.dimensions}) as embedding from embeddings where kind = 'prompt'`);
   await handle.query(`create index on knn_typed using hnsw (embedding vector_cosine_ops)`);
@@ -89,9 +150,9 @@ try {
       await tx.execute(`select trace_id from knn_typed order by embedding <=> '${v}' limit 10`);
     });
   });
-  // Recall@10 of Driftline's query against exact search.
   let hits = 0;
-  for (const q of queries.slice(0, 50)) {
+  const recallQueries = queries.slice(0, 50);
+  for (const q of recallQueries) {
     const found = await nearestTraces(handle, { projectId, model, kind: "prompt", vector: q, k: 10, efSearch: 100 });
     const exact = await handle.query<{ trace_id: string }>(
       `select trace_id from embeddings where model_id = ${model.id} and kind = 'prompt' order by embedding <=> $1::vector limit 10`,
@@ -100,38 +161,62 @@ try {
     const truth = new Set(exact.map((r) => r.trace_id));
     hits += found.filter((f) => truth.has(f.traceId)).length;
   }
-  console.log(`\nkNN (k = 10, ef_search = 100) over ${TRACES} prompt vectors of ${model.dimensions} dimensions, ${queries.length} queries\n`);
-  console.log("layout | p50 ms | p95 ms");
-  console.log("--- | ---: | ---:");
-  console.log(`partial HNSW index on embedding::vector(${model.dimensions}) per model (Driftline) | ${partial.p50.toFixed(2)} | ${partial.p95.toFixed(2)}`);
-  console.log(`dedicated vector(${model.dimensions}) column with its own HNSW (baseline) | ${typed.p50.toFixed(2)} | ${typed.p95.toFixed(2)}`);
-  console.log(`\nrecall@10 of Driftline's query against exact search: ${(hits / 500).toFixed(3)}`);
-  console.log(`peak RSS of this process: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
-  const dims = model.dimensions;
-  await writeBenchSection({
-    name: "embed-job",
-    title: "Embeddings: the job and kNN",
-    script: "scripts/bench/embed-job.ts",
-    rows: [
-      benchRow({
-        figure: "embedding job: claim (SKIP LOCKED), embed, store, delete backlog rows",
-        value: jobRate,
-        unit: "texts/s",
-        baseline: "embedder alone, worker thread, batch 64",
-        baselineValue: embedOnly,
-      }),
-      benchRow({ figure: `kNN p50, partial HNSW on embedding::vector(${dims}) per model and kind`, value: partial.p50, unit: "ms", baseline: `dedicated vector(${dims}) column with its own HNSW`, baselineValue: typed.p50 }),
-      benchRow({ figure: `kNN p95, partial HNSW on embedding::vector(${dims}) per model and kind`, value: partial.p95, unit: "ms", baseline: `dedicated vector(${dims}) column with its own HNSW`, baselineValue: typed.p95 }),
-      benchRow({ figure: "recall@10 of Driftline's kNN query", value: hits / 500, unit: "", baseline: "exact search", baselineValue: 1 }),
-    ],
-    notes: [
-      `${TRACES.toLocaleString("en-US")} demo traces = ${texts.toLocaleString("en-US")} texts, bundled ${dims}-d model; ${queries.length} kNN queries (k = 10, ef_search = 100). Peak RSS of the process ${(peakRss / 2 ** 20).toFixed(0)} MiB.`,
-    ],
-  });
-  await embedder.close();
-} finally {
-  clearInterval(sampler);
-  await handle.close();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  return { queries: queries.length, partial, typed, recallAt10: hits / (recallQueries.length * 10) };
 }
+
+function printResults(results: JobResult[]): void {
+  console.log(`embedding job on PostgreSQL, embedder in a worker thread, batch ${BATCH_SIZE}\n`);
+  console.log("model | traces | texts | embedder alone (texts/s) | job: claim, embed, store, delete (texts/s) | job ÷ embedder | peak RSS so far (MiB)");
+  console.log("--- | ---: | ---: | ---: | ---: | ---: | ---:");
+  for (const r of results) {
+    console.log(
+      `${r.modelId} (${r.dimensions} dims) | ${r.traces} | ${r.texts} | ${r.embedOnlyPerSecond.toFixed(0)} | ${r.jobPerSecond.toFixed(0)} | ${(r.jobPerSecond / r.embedOnlyPerSecond).toFixed(2)} | ${r.peakRssMiB.toFixed(0)}`,
+    );
+  }
+  for (const r of results) {
+    if (!r.knn) continue;
+    console.log(`\nkNN (k = 10, ef_search = 100) over ${r.traces} prompt vectors of ${r.dimensions} dimensions (${r.modelId}), ${r.knn.queries} queries\n`);
+    console.log("layout | p50 ms | p95 ms");
+    console.log("--- | ---: | ---:");
+    console.log(`partial HNSW index on embedding::vector(${r.dimensions}) per model (Driftline) | ${r.knn.partial.p50.toFixed(2)} | ${r.knn.partial.p95.toFixed(2)}`);
+    console.log(`dedicated vector(${r.dimensions}) column with its own HNSW (baseline) | ${r.knn.typed.p50.toFixed(2)} | ${r.knn.typed.p95.toFixed(2)}`);
+    console.log(`\nrecall@10 of Driftline's query against exact search: ${r.knn.recallAt10.toFixed(3)}`);
+  }
+}
+
+const models = (process.env.BENCH_MODELS ?? "static,minilm").split(",").map((m) => m.trim()) as ModelKey[];
+const results: JobResult[] = [];
+for (const key of models) {
+  if (key !== "static" && key !== "minilm") throw new Error(`BENCH_MODELS: unknown model ${key} (static, minilm)`);
+  const traces = Number(
+    key === "static" ? (process.env.BENCH_TRACES ?? (isQuick() ? 500 : 5000)) : (process.env.BENCH_MINILM_TRACES ?? (isQuick() ? 50 : 300)),
+  );
+  results.push(await benchJob(key, traces, key === "static"));
+}
+printResults(results);
+
+// For `npm run bench` (--json <file>): the job against the embedder alone, and kNN against a dedicated column.
+await writeBenchSection({
+  name: "embed-job",
+  title: "Embeddings: the job and kNN",
+  script: "scripts/bench/embed-job.ts",
+  rows: results.flatMap((r) => [
+    benchRow({
+      figure: `${r.modelId}: embedding job (claim with SKIP LOCKED, embed, store, delete backlog rows)`,
+      value: r.jobPerSecond,
+      unit: "texts/s",
+      baseline: `embedder alone, worker thread, batch ${BATCH_SIZE}`,
+      baselineValue: r.embedOnlyPerSecond,
+    }),
+    ...(r.knn
+      ? [
+          benchRow({ figure: `kNN p50, partial HNSW on embedding::vector(${r.dimensions}) per model and kind`, value: r.knn.partial.p50, unit: "ms", baseline: `dedicated vector(${r.dimensions}) column with its own HNSW`, baselineValue: r.knn.typed.p50 }),
+          benchRow({ figure: `kNN p95, partial HNSW on embedding::vector(${r.dimensions}) per model and kind`, value: r.knn.partial.p95, unit: "ms", baseline: `dedicated vector(${r.dimensions}) column with its own HNSW`, baselineValue: r.knn.typed.p95 }),
+          benchRow({ figure: "recall@10 of Driftline's kNN query", value: r.knn.recallAt10, unit: "", baseline: "exact search", baselineValue: 1 }),
+        ]
+      : []),
+  ]),
+  notes: results.map(
+    (r) => `${r.modelId} (${r.dimensions} dims): ${r.traces.toLocaleString("en-US")} traces = ${r.texts.toLocaleString("en-US")} texts; peak RSS of the process so far ${r.peakRssMiB.toFixed(0)} MiB.`,
+  ),
+});

