@@ -123,6 +123,32 @@ function lockDataDir(dataDir: string): () => void {
   throw new Error(`could not lock the embedded database at ${dataDir}`);
 }
 
+const CONNECTION_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "57P01", "57P02", "57P03"]);
+const CONNECTION_ERROR_MESSAGES = [
+  "connection terminated",
+  "timeout exceeded when trying to connect",
+  "not queryable",
+  "cannot use a pool after calling end",
+];
+
+/**
+ * Whether an error (or one of its causes: drizzle wraps driver errors) means
+ * the database could not be reached, rather than that a statement was wrong:
+ * a refused or dropped connection, a connect timeout, a server shutting down
+ * (SQLSTATE class 08 and 57P01–57P03). Such failures are answered 503 — the
+ * request may be retried — never 500.
+ */
+export function isDatabaseUnavailableError(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (CONNECTION_ERROR_CODES.has(code) || code.startsWith("08"))) return true;
+    const message = e.message.toLowerCase();
+    if (CONNECTION_ERROR_MESSAGES.some((m) => message.includes(m))) return true;
+    if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailableError(inner))) return true;
+  }
+  return false;
+}
+
 /** A cheap round trip, used by the health check. */
 export async function ping(handle: DatabaseHandle): Promise<void> {
   await handle.db.execute(sql`select 1`);
