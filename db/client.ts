@@ -93,25 +93,41 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Data dirs this process has open, on globalThis because Next.js loads route bundles as separate module graphs. */
+function openInThisProcess(): Set<string> {
+  const store = globalThis as typeof globalThis & { __driftlineLockedDataDirs?: Set<string> };
+  store.__driftlineLockedDataDirs ??= new Set();
+  return store.__driftlineLockedDataDirs;
+}
+
 /**
  * The embedded database is a single-process database: two processes writing
  * one directory corrupt it. A lock file next to it names the process that has
- * it open; a second opener is refused with that name (a stale lock left by a
- * dead process is taken over).
+ * it open; a second opener is refused with that name. A stale lock left by a
+ * process that died (SIGKILL, a crash, a power cut) is taken over — also when
+ * it names this very process's pid, which happens whenever a container is
+ * restarted (the server is pid 1 again): whether this process holds the lock
+ * is known from its own records, not from the pid.
  */
 function lockDataDir(dataDir: string): () => void {
   mkdirSync(path.dirname(dataDir), { recursive: true });
   const lockFile = `${dataDir}.lock`;
+  const mine = openInThisProcess();
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockFile, "wx");
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(lockFile, { force: true });
+      mine.add(lockFile);
+      return () => {
+        mine.delete(lockFile);
+        rmSync(lockFile, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = Number(readFileSync(lockFile, "utf8").trim());
-      if (holder === process.pid || (Number.isInteger(holder) && holder > 0 && processAlive(holder))) {
+      const held = holder === process.pid ? mine.has(lockFile) : Number.isInteger(holder) && holder > 0 && processAlive(holder);
+      if (held) {
         throw new Error(
           `the embedded database at ${dataDir} is open in process ${holder} (the Driftline server?). ` +
             "Stop that process first, or point DATABASE_URL at a PostgreSQL server, which any number of processes can share.",
