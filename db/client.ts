@@ -93,25 +93,41 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Data dirs this process has open, on globalThis because Next.js loads route bundles as separate module graphs. */
+function openInThisProcess(): Set<string> {
+  const store = globalThis as typeof globalThis & { __driftlineLockedDataDirs?: Set<string> };
+  store.__driftlineLockedDataDirs ??= new Set();
+  return store.__driftlineLockedDataDirs;
+}
+
 /**
  * The embedded database is a single-process database: two processes writing
  * one directory corrupt it. A lock file next to it names the process that has
- * it open; a second opener is refused with that name (a stale lock left by a
- * dead process is taken over).
+ * it open; a second opener is refused with that name. A stale lock left by a
+ * process that died (SIGKILL, a crash, a power cut) is taken over — also when
+ * it names this very process's pid, which happens whenever a container is
+ * restarted (the server is pid 1 again): whether this process holds the lock
+ * is known from its own records, not from the pid.
  */
 function lockDataDir(dataDir: string): () => void {
   mkdirSync(path.dirname(dataDir), { recursive: true });
   const lockFile = `${dataDir}.lock`;
+  const mine = openInThisProcess();
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockFile, "wx");
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(lockFile, { force: true });
+      mine.add(lockFile);
+      return () => {
+        mine.delete(lockFile);
+        rmSync(lockFile, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = Number(readFileSync(lockFile, "utf8").trim());
-      if (holder === process.pid || (Number.isInteger(holder) && holder > 0 && processAlive(holder))) {
+      const held = holder === process.pid ? mine.has(lockFile) : Number.isInteger(holder) && holder > 0 && processAlive(holder);
+      if (held) {
         throw new Error(
           `the embedded database at ${dataDir} is open in process ${holder} (the Driftline server?). ` +
             "Stop that process first, or point DATABASE_URL at a PostgreSQL server, which any number of processes can share.",
@@ -121,6 +137,32 @@ function lockDataDir(dataDir: string): () => void {
     }
   }
   throw new Error(`could not lock the embedded database at ${dataDir}`);
+}
+
+const CONNECTION_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "57P01", "57P02", "57P03"]);
+const CONNECTION_ERROR_MESSAGES = [
+  "connection terminated",
+  "timeout exceeded when trying to connect",
+  "not queryable",
+  "cannot use a pool after calling end",
+];
+
+/**
+ * Whether an error (or one of its causes: drizzle wraps driver errors) means
+ * the database could not be reached, rather than that a statement was wrong:
+ * a refused or dropped connection, a connect timeout, a server shutting down
+ * (SQLSTATE class 08 and 57P01–57P03). Such failures are answered 503 — the
+ * request may be retried — never 500.
+ */
+export function isDatabaseUnavailableError(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (CONNECTION_ERROR_CODES.has(code) || code.startsWith("08"))) return true;
+    const message = e.message.toLowerCase();
+    if (CONNECTION_ERROR_MESSAGES.some((m) => message.includes(m))) return true;
+    if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailableError(inner))) return true;
+  }
+  return false;
 }
 
 /** A cheap round trip, used by the health check. */

@@ -18,6 +18,16 @@ describe("parseEnv", () => {
     expect(parsed.DRIFTLINE_INIT_PROJECT).toBeUndefined();
   });
 
+  it("reads the job lease in seconds and names a bad one", () => {
+    expect(parseEnv({ DRIFTLINE_JOB_LEASE_SECONDS: "30" }).DRIFTLINE_JOB_LEASE_SECONDS).toBe(30);
+    expect(parseEnv({}).DRIFTLINE_JOB_LEASE_SECONDS).toBeUndefined();
+    for (const bad of ["0", "-5", "1.5", "soon"]) {
+      expect(problems({ DRIFTLINE_JOB_LEASE_SECONDS: bad })).toEqual([
+        { variable: "DRIFTLINE_JOB_LEASE_SECONDS", message: "must be a whole number of seconds from 1 to 999999" },
+      ]);
+    }
+  });
+
   it("treats blank values as unset", () => {
     expect(parseEnv({ DATABASE_URL: "  ", DRIFTLINE_INIT_PROJECT: "" }).DATABASE_URL).toBeUndefined();
   });

@@ -55,6 +55,13 @@ const envSchema = z
         .transform(Number)
         .optional(),
     ),
+    DRIFTLINE_JOB_LEASE_SECONDS: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[1-9]\d{0,5}$/, "must be a whole number of seconds from 1 to 999999")
+        .transform(Number)
+        .optional(),
+    ),
     DRIFTLINE_SESSION_MAX_AGE_HOURS: optionalString.pipe(
       z
         .string()
@@ -111,4 +118,10 @@ let cached: DriftlineEnv | undefined;
 export function env(): DriftlineEnv {
   cached ??= parseEnv();
   return cached;
+}
+
+/** DRIFTLINE_JOB_LEASE_SECONDS in milliseconds, or undefined for each job's own default. */
+export function jobLeaseMs(): number | undefined {
+  const seconds = env().DRIFTLINE_JOB_LEASE_SECONDS;
+  return seconds === undefined ? undefined : seconds * 1000;
 }

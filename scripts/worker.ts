@@ -4,7 +4,7 @@
 // to keep jobs out of them.
 import { openDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { env } from "@/lib/env";
+import { env, jobLeaseMs } from "@/lib/env";
 import { startRunner } from "@/lib/jobs/runner";
 import { defaultTasks } from "@/lib/jobs/tasks";
 
@@ -14,7 +14,7 @@ if (!config.DATABASE_URL) {
 }
 const handle = await openDatabase({ url: config.DATABASE_URL });
 await runMigrations(handle);
-const runner = startRunner(handle, defaultTasks());
+const runner = startRunner(handle, defaultTasks({ leaseMs: jobLeaseMs() }));
 console.log(`[driftline] worker running: ${runner.tasks.join(", ")}`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {

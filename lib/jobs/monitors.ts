@@ -4,12 +4,12 @@ import { detectVersionChanges, refreshVersionChanges } from "@/lib/monitors/vers
 import type { PeriodicTask } from "./runner";
 
 /** Runs monitors whose schedule tick has passed (and backfills new ones). */
-export function monitorTask(options: { intervalMs?: number } = {}): PeriodicTask {
+export function monitorTask(options: { intervalMs?: number; leaseMs?: number } = {}): PeriodicTask {
   return {
     name: "monitors",
     intervalMs: options.intervalMs ?? 15_000,
     async run(handle) {
-      const { claimed } = await runDueMonitors(handle, { log: console.log });
+      const { claimed } = await runDueMonitors(handle, { leaseMs: options.leaseMs, log: console.log });
       return claimed > 0;
     },
   };

@@ -12,7 +12,7 @@ import type { PeriodicTask } from "./runner";
  * thread), not at start-up. Once the backlog is drained the model's HNSW
  * indexes are built if missing (see ensureEmbeddingIndexes).
  */
-export function embeddingTask(options: { batchSize?: number; intervalMs?: number } = {}): PeriodicTask {
+export function embeddingTask(options: { batchSize?: number; intervalMs?: number; leaseMs?: number } = {}): PeriodicTask {
   let embedder: Promise<Embedder> | undefined;
   let indexed = false;
   return {
@@ -35,7 +35,7 @@ export function embeddingTask(options: { batchSize?: number; intervalMs?: number
         embedder = undefined;
         throw error;
       });
-      const stats = await runEmbedBatch(handle, await embedder, { batchSize: options.batchSize ?? 64 });
+      const stats = await runEmbedBatch(handle, await embedder, { batchSize: options.batchSize ?? 64, leaseMs: options.leaseMs });
       return stats.claimed > 0 && stats.retried < stats.claimed;
     },
     async close() {
@@ -44,7 +44,12 @@ export function embeddingTask(options: { batchSize?: number; intervalMs?: number
   };
 }
 
-/** Every background task Driftline runs. */
-export function defaultTasks(): PeriodicTask[] {
-  return [analyzeTask(), embeddingTask(), rollupTask(), retentionTask(), monitorTask(), versionChangeTask(), alertDeliveryTask()];
+/**
+ * Every background task Driftline runs. `leaseMs` (DRIFTLINE_JOB_LEASE_SECONDS)
+ * overrides how long an embedding batch or a monitor run stays claimed by its
+ * process: the claim of a process that died is taken over once it expires.
+ */
+export function defaultTasks(options: { leaseMs?: number } = {}): PeriodicTask[] {
+  const { leaseMs } = options;
+  return [analyzeTask(), embeddingTask({ leaseMs }), rollupTask(), retentionTask(), monitorTask({ leaseMs }), versionChangeTask(), alertDeliveryTask()];
 }

@@ -11,7 +11,8 @@ export const MAX_BACKFILL_WINDOWS = 200;
 export const MAX_CATCH_UP_WINDOWS = 500;
 /** A window that failed this many times in a row is skipped (the error stays in `last_error`). */
 export const MAX_RUN_ATTEMPTS = 5;
-const LEASE_MS = 15 * 60_000;
+/** How long a claimed monitor stays with its worker; a killed worker's claim is taken over once it expires. */
+export const DEFAULT_MONITOR_LEASE_MS = 15 * 60_000;
 
 /** Retry delay after the n-th failure of a window: 30 s, 60 s, … capped at 30 minutes. */
 export function runBackoffMs(attempts: number): number {
@@ -84,7 +85,7 @@ export async function embeddingsPendingBefore(handle: DatabaseHandle, projectId:
   return Boolean(row?.pending);
 }
 
-async function claimDue(handle: DatabaseHandle, now: Date, limit: number, monitorId?: string): Promise<Monitor[]> {
+async function claimDue(handle: DatabaseHandle, now: Date, limit: number, leaseMs: number, monitorId?: string): Promise<Monitor[]> {
   const rows = await handle.query<{ project_id: string; id: string }>(
     `with due as (
        select project_id, id from monitors
@@ -95,7 +96,7 @@ async function claimDue(handle: DatabaseHandle, now: Date, limit: number, monito
      update monitors m set locked_until = $1::timestamptz + make_interval(secs => $4::double precision)
        from due where m.project_id = due.project_id and m.id = due.id
      returning m.project_id, m.id`,
-    [now.toISOString(), limit, monitorId ?? null, LEASE_MS / 1000],
+    [now.toISOString(), limit, monitorId ?? null, leaseMs / 1000],
   );
   const out: Monitor[] = [];
   for (const r of rows) {
@@ -116,10 +117,11 @@ async function claimDue(handle: DatabaseHandle, now: Date, limit: number, monito
  */
 export async function runDueMonitors(
   handle: DatabaseHandle,
-  options: { now?: Date; limit?: number; monitorId?: string; log?: (message: string) => void } = {},
+  options: { now?: Date; limit?: number; monitorId?: string; leaseMs?: number; log?: (message: string) => void } = {},
 ): Promise<{ claimed: number; runs: WindowRun[] }> {
   const now = options.now ?? new Date();
-  const claimed = await claimDue(handle, now, options.limit ?? 2, options.monitorId);
+  const leaseMs = options.leaseMs ?? DEFAULT_MONITOR_LEASE_MS;
+  const claimed = await claimDue(handle, now, options.limit ?? 2, leaseMs, options.monitorId);
   const runs: WindowRun[] = [];
   for (const monitor of claimed) {
     const where = and(eq(monitors.projectId, monitor.projectId), eq(monitors.id, monitor.id));
@@ -135,7 +137,7 @@ export async function runDueMonitors(
           now,
           // A long backfill keeps its lease, so no other worker takes the monitor meanwhile.
           onProgress: async () => {
-            await handle.db.update(monitors).set({ lockedUntil: new Date(Date.now() + LEASE_MS) }).where(where);
+            await handle.db.update(monitors).set({ lockedUntil: new Date(Date.now() + leaseMs) }).where(where);
           },
         });
         runs.push(...result.runs);

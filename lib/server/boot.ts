@@ -1,4 +1,4 @@
-import { env, EnvError, parseEnv } from "@/lib/env";
+import { env, EnvError, jobLeaseMs, parseEnv } from "@/lib/env";
 import { getDatabase } from "./database";
 
 /** Server start: a bad environment stops the process; an unreachable database does not. */
@@ -18,7 +18,7 @@ export async function boot(): Promise<void> {
     if (env().DRIFTLINE_JOBS !== "off") {
       const { startRunner } = await import("@/lib/jobs/runner");
       const { defaultTasks } = await import("@/lib/jobs/tasks");
-      const runner = startRunner(handle, defaultTasks());
+      const runner = startRunner(handle, defaultTasks({ leaseMs: jobLeaseMs() }));
       console.log(`[driftline] background jobs: ${runner.tasks.join(", ")}`);
       for (const signal of ["SIGINT", "SIGTERM"] as const) {
         // Stop the jobs, then close the database (which releases the embedded database's lock).

@@ -9,11 +9,19 @@ import pg from "pg";
 export const TEST_KEY = "dl_http_suite_key_0123456789abcdef";
 export const TEST_PROJECT = "http-suite";
 
+type AppStorage = { dataDir: string; database?: { name: string; url: string; drop(): Promise<void> } };
+
 export type RunningApp = {
   url: string;
   database: "pglite" | "postgres";
-  /** The PostgreSQL URL of the app's own database (postgres only). */
+  /** The PostgreSQL URL of the app's own database (postgres only; not the proxy's when `connectVia` is used). */
   databaseUrl?: string;
+  /** Where the app keeps its data: pass the app as `reuse` to restart on it. */
+  storage: AppStorage;
+  pid: number;
+  /** Ends the process with a signal (SIGKILL by default) and keeps its data, for a restart with `reuse`. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Stops the process (SIGTERM) and removes its data. */
   stop(): Promise<void>;
   output(): string;
 };
@@ -28,16 +36,53 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** A fresh database on the TEST_DATABASE_URL server, for an app (or a test) that owns it. */
+export async function createTestDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error("TEST_DATABASE_URL is not set");
+  const name = `driftline_http_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export type StartAppOptions = {
+  database: "pglite" | "postgres";
+  env?: Record<string, string>;
+  /**
+   * Start on the storage of an earlier app (its PGlite data dir, or its
+   * PostgreSQL database), e.g. after `kill()`: a restart on the same data.
+   * The new app takes the storage over, and its `stop()` removes it.
+   */
+  reuse?: RunningApp;
+  /** Connect the app through this URL instead of the database's own (e.g. a proxy in front of it). */
+  connectVia?: (databaseUrl: string) => string;
+};
+
 /**
  * Starts the production build (`next build` must have run) as a real HTTP
  * server on a fresh database: an embedded PGlite directory, or a new database
  * on the TEST_DATABASE_URL server. The headless start variables create the
  * test project and its API key.
  */
-export async function startApp(options: { database: "pglite" | "postgres"; env?: Record<string, string> }): Promise<RunningApp> {
+export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(tmpdir(), "driftline-http-"));
-  let dbName: string | undefined;
+  const reused = options.reuse?.storage;
+  const dataDir = reused?.dataDir ?? mkdtempSync(path.join(tmpdir(), "driftline-http-"));
+  let database = reused?.database;
   const env: Record<string, string | undefined> = {
     ...process.env,
     DRIFTLINE_DATA_DIR: dataDir,
@@ -53,22 +98,16 @@ export async function startApp(options: { database: "pglite" | "postgres"; env?:
   };
   delete env.DATABASE_URL;
   if (options.database === "postgres") {
-    const base = process.env.TEST_DATABASE_URL;
-    if (!base) throw new Error("TEST_DATABASE_URL is not set");
-    dbName = `driftline_http_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const url = new URL(base);
-    url.pathname = `/${dbName}`;
-    env.DATABASE_URL = url.toString();
+    database ??= await createTestDatabase();
+    env.DATABASE_URL = options.connectVia ? options.connectVia(database.url) : database.url;
   }
+  const storage: AppStorage = { dataDir, database };
   const next = path.resolve("node_modules/next/dist/bin/next");
   const child: ChildProcess = spawn(process.execPath, [next, "start", "-p", String(port)], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
@@ -80,27 +119,67 @@ export async function startApp(options: { database: "pglite" | "postgres"; env?:
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`the app did not become healthy:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the app did not become healthy:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 300));
   }
   return {
     url,
     database: options.database,
-    databaseUrl: env.DATABASE_URL,
+    databaseUrl: database?.url,
+    storage,
+    pid: child.pid!,
     output: () => output,
+    async kill(signal = "SIGKILL") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
     async stop() {
-      child.kill("SIGTERM");
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
       rmSync(dataDir, { recursive: true, force: true });
-      if (dbName && process.env.TEST_DATABASE_URL) {
-        const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-        await admin.connect();
-        await admin.query(`drop database if exists ${dbName} with (force)`);
-        await admin.end();
-      }
+      if (database && process.env.TEST_DATABASE_URL) await database.drop();
     },
   };
 }
+
+/**
+ * Starts `npm run worker` (scripts/worker.ts) on a PostgreSQL database as its
+ * own process — node with the tsx loader, so the pid is the worker's and a
+ * signal reaches it, not a wrapper. Resolves once its jobs run.
+ */
+export async function startWorker(options: { databaseUrl: string; env?: Record<string, string> }): Promise<RunningWorker> {
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: options.databaseUrl, ...options.env };
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("scripts/worker.ts")], {
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes("worker running")) {
+    if (child.exitCode !== null) throw new Error(`the worker exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the worker did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    pid: child.pid!,
+    output: () => output,
+    async kill(signal = "SIGKILL") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export type RunningWorker = { pid: number; output(): string; kill(signal?: NodeJS.Signals): Promise<void> };
 
 export function appTargets(): Array<"pglite" | "postgres"> {
   return process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];

@@ -27,9 +27,11 @@ async function store(ctx: IngestContext, traces: NormalizedTrace[], scoreSource:
   try {
     return await recordTraces(ctx.db, { projectId: ctx.projectId, traces, scoreSource });
   } catch (error) {
-    // One transaction per batch: when it fails nothing was stored, and the client's retry is safe.
+    // One transaction per batch: a failed statement stored nothing. Only when the connection is
+    // lost during the commit itself is the outcome unknown (the commit may have landed) — and a
+    // retry is safe either way, as each trace id is stored once.
     console.error("[driftline] ingest: storing a batch failed:", error instanceof Error ? error.message : error);
-    throw new UnavailableError();
+    throw new UnavailableError("The database is unavailable; retry later (a retry is safe: each trace id is stored once)");
   }
 }
 
