@@ -17,20 +17,56 @@ export function bearerToken(header: string | null | undefined): string | null {
 }
 
 /**
+ * How long this process trusts a key it has resolved without asking the
+ * database again. An exporter sending many requests a second then costs one
+ * key lookup a second instead of one per request. Revoking a key or changing
+ * its project's settings clears this process's cache at once
+ * (`forgetApiKeys`); other server processes follow within this time.
+ */
+export const API_KEY_CACHE_MS = 1_000;
+const MAX_CACHED_KEYS = 10_000;
+
+type Cached = { principal: ApiKeyPrincipal; until: number };
+type Global = typeof globalThis & { __driftlineApiKeyCache?: Map<string, Cached> };
+function keyCache(): Map<string, Cached> {
+  const store = globalThis as Global;
+  store.__driftlineApiKeyCache ??= new Map();
+  return store.__driftlineApiKeyCache;
+}
+
+/** Drops every key this process has cached: called when a key is revoked or a project's settings change. */
+export function forgetApiKeys(): void {
+  keyCache().clear();
+}
+
+/**
  * Resolves a project API key to its project. Revoked and unknown keys get the
- * same 401 so the answer does not reveal which keys exist. `last_used_at` is
- * written at most once a minute per key, off the hot path's critical section.
+ * same 401 so the answer does not reveal which keys exist (and are never
+ * cached, so a new key works at once). `last_used_at` is written at most once
+ * a minute per key.
  */
 export async function authenticateApiKey(db: Database, authorization: string | null): Promise<ApiKeyPrincipal> {
   const token = bearerToken(authorization);
   if (!token) {
     throw new UnauthenticatedError("Missing API key: send `Authorization: Bearer <project API key>`");
   }
+  const digest = hashApiKey(token);
+  const cache = keyCache();
+  const hit = cache.get(digest);
+  const nowMs = Date.now();
+  if (hit && hit.until > nowMs) return hit.principal;
+  const principal = await lookUpApiKey(db, digest);
+  if (cache.size >= MAX_CACHED_KEYS) cache.clear();
+  cache.set(digest, { principal, until: nowMs + API_KEY_CACHE_MS });
+  return principal;
+}
+
+async function lookUpApiKey(db: Database, digest: string): Promise<ApiKeyPrincipal> {
   const [key] = await db
     .select({ projectId: apiKeys.projectId, id: apiKeys.id, revokedAt: apiKeys.revokedAt, lastUsedAt: apiKeys.lastUsedAt, redaction: projects.redaction })
     .from(apiKeys)
     .innerJoin(projects, eq(projects.id, apiKeys.projectId))
-    .where(eq(apiKeys.keyHash, hashApiKey(token)));
+    .where(eq(apiKeys.keyHash, digest));
   if (!key || key.revokedAt) throw new UnauthenticatedError("Invalid or revoked API key");
   const now = new Date();
   if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < 60_000) {

@@ -1,5 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { apiKeys } from "@/db/schema";
+import { forgetApiKeys } from "@/lib/auth/api-key-auth";
 import { authorize, type ServiceContext } from "@/lib/services/context";
 import { NotFoundError } from "@/lib/services/errors";
 
@@ -19,5 +20,6 @@ export async function revokeApiKey({ ctx, input }: { ctx: ServiceContext; input:
     .from(apiKeys)
     .where(and(eq(apiKeys.projectId, input.projectId), eq(apiKeys.id, input.keyId)));
   if (!row) throw new NotFoundError("API key");
+  forgetApiKeys();
   return { revokedAt: row.revokedAt! };
 }

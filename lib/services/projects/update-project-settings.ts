@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { projects } from "@/db/schema";
+import { forgetApiKeys } from "@/lib/auth/api-key-auth";
 import { parseRedactionSetting } from "@/lib/ingest/redact";
 import { authorize, type ServiceContext } from "@/lib/services/context";
 import { NotFoundError } from "@/lib/services/errors";
@@ -47,5 +48,7 @@ export async function updateProjectSettings({ ctx, input }: { ctx: ServiceContex
   }
   const [row] = await ctx.db.update(projects).set(set).where(eq(projects.id, data.projectId)).returning();
   if (!row) throw new NotFoundError("Project");
+  // Keyed requests carry the project's redaction setting: let this process's keys see the new one at once.
+  forgetApiKeys();
   return row;
 }
