@@ -7,6 +7,13 @@ import { readBody } from "./read-body";
 /** Bodies larger than this are refused with 413 before they are read in full (documented in docs/ingest.md). */
 export const MAX_INGEST_BODY_BYTES = OTLP_LIMITS.maxBodyBytes;
 
+/**
+ * Ingest answers are small, read by machines once, and never cached: they go
+ * out as they are. (`no-transform` also keeps the server's response
+ * compression off them — deflating a few kilobytes cost more than sending them.)
+ */
+const ANSWER_HEADERS = { "cache-control": "no-store, no-transform" };
+
 function decodeInput(request: Request, body: Uint8Array) {
   return {
     body,
@@ -25,7 +32,7 @@ export const postNativeTraces = withApiKey(async (request, ctx) => {
     throw toPayloadError(error);
   }
   const result = await ingestNativeBatch({ db: ctx.handle.db, projectId: ctx.projectId, redaction: ctx.redaction }, body);
-  return Response.json(result.body, { status: result.status });
+  return Response.json(result.body, { status: result.status, headers: ANSWER_HEADERS });
 });
 
 /** POST /v1/traces — OTLP/HTTP, JSON or protobuf, optionally compressed. */
@@ -43,6 +50,6 @@ export const postOtlpTraces = withApiKey(async (request, ctx) => {
   const payload = encodeExportTraceServiceResponse(result.response, format);
   return new Response(payload as BodyInit, {
     status: 200,
-    headers: { "content-type": format === "protobuf" ? "application/x-protobuf" : "application/json" },
+    headers: { ...ANSWER_HEADERS, "content-type": format === "protobuf" ? "application/x-protobuf" : "application/json" },
   });
 });
