@@ -149,6 +149,16 @@ describe.each(appTargets())("authentication and authorisation on %s", (database)
     expect(keyed.status).toBe(200);
   });
 
+  it("refuses alert channels that target internal addresses, with the field path", async () => {
+    for (const url of ["http://169.254.169.254/latest/meta-data/", "http://localhost:5432/", "http://[::ffff:127.0.0.1]/hook", "http://192.168.0.10/hook", "http://[fd00::1]/hook"]) {
+      const response = await keyFetch(app, TEST_KEY, "/api/v1/alerts/channels", { method: "POST", body: { name: "internal", kind: "webhook", url } });
+      expect(response.status, url).toBe(422);
+      expect(await response.json()).toMatchObject({ error: { code: "invalid_input", details: [{ path: "url", message: expect.stringMatching(/internal address/) }] } });
+    }
+    const channels = (await (await keyFetch(app, TEST_KEY, "/api/v1/alerts/channels")).json()) as { data: Array<{ name: string }> };
+    expect(channels.data.map((c) => c.name)).not.toContain("internal");
+  });
+
   it("issues HttpOnly, SameSite=Lax session cookies (not Secure over plain http)", async () => {
     const session = await signIn(app, ADMIN.email, ADMIN.password);
     const line = session.setCookie.find((c) => c.startsWith("next-auth.session-token="))!;
