@@ -223,8 +223,8 @@ const CASES: Case[] = [
     route: "/api/v1/traces",
     method: "POST",
     probes: (t, app) => [
-      // B's client id, sent with A's key: a new trace of A, not a duplicate of B's.
-      { label: "A's key writes B's client id", send: () => keyFetch(app, t.a.key, "/api/v1/traces", { method: "POST", body: { traces: [trace(`${"b"}-collide-1`), trace("zz-collide", { id: "b-own-1" })] } }), status: 200 },
+      // Lands in A (checked at the end); "shared-1", a client id both projects use, stayed two separate traces.
+      { label: "A's key writes a batch", send: () => keyFetch(app, t.a.key, "/api/v1/traces", { method: "POST", body: { traces: [trace("b-collide-1"), trace("b-own-1")] } }), status: 200 },
     ],
   },
   {
