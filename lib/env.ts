@@ -47,6 +47,7 @@ const envSchema = z
     DRIFTLINE_DEMO_PER_DAY: optionalString.pipe(
       z.string().regex(/^[1-9]\d{0,4}$/, "must be a whole number of traces per day from 1 to 99999").transform(Number).optional(),
     ),
+    DRIFTLINE_ALLOW_PRIVATE_WEBHOOKS: optionalString.pipe(z.enum(["0", "1", "true", "false"], "must be 1 or 0").optional()),
     DRIFTLINE_JOBS: optionalString.pipe(z.enum(["on", "off"], "must be on or off").optional()),
     DRIFTLINE_RATE_LIMIT: optionalString.pipe(
       z

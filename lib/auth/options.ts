@@ -84,6 +84,10 @@ export function authOptions(): NextAuthOptions {
     // Credentials sign-in needs JWTs in next-auth v4; the JWT only carries a
     // session id that must exist in the sessions table (see `jwt` below).
     session: { strategy: "jwt", maxAge: maxAgeSeconds() },
+    // Said outright rather than left to next-auth's default: behind https the
+    // cookies are Secure with the __Secure-/__Host- prefixes; they are always
+    // HttpOnly and SameSite=Lax.
+    useSecureCookies: (env().NEXTAUTH_URL ?? "").startsWith("https://"),
     pages: { signIn: "/login" },
     providers: providers(),
     callbacks: {

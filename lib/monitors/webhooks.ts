@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { DatabaseHandle } from "@/db/client";
+import { guardedLookup, privateWebhooksAllowed, webhookTargetProblem } from "./webhook-target";
 
 export const SIGNATURE_HEADER = "X-Driftline-Signature";
 export const TIMESTAMP_HEADER = "X-Driftline-Timestamp";
@@ -41,7 +44,7 @@ export const MAX_DELIVERY_ATTEMPTS = 8;
 type Claimed = { project_id: string; id: string; payload: Record<string, unknown>; attempts: number; event: string; kind: "webhook" | "slack"; url: string; secret: string | null };
 
 /** Sends one notification; throws with the reason when the receiver did not take it. Returns whether a retry can help. */
-async function send(d: Claimed, fetchImpl: typeof fetch, timeoutMs: number): Promise<void> {
+async function send(d: Claimed, fetchImpl: typeof fetch | undefined, timeoutMs: number): Promise<void> {
   const body = JSON.stringify(d.kind === "slack" ? slackMessage(d.payload, process.env.NEXTAUTH_URL) : d.payload);
   const headers: Record<string, string> = { "Content-Type": "application/json", "User-Agent": "Driftline-Webhook/1" };
   if (d.kind === "webhook") {
@@ -51,11 +54,40 @@ async function send(d: Claimed, fetchImpl: typeof fetch, timeoutMs: number): Pro
     headers["X-Driftline-Delivery"] = d.id;
     if (d.secret) headers[SIGNATURE_HEADER] = signWebhook(d.secret, ts, body);
   }
-  const response = await fetchImpl(d.url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
+  // Checked again at every delivery: the channel may predate the rule, or its name may resolve elsewhere now.
+  const problem = await webhookTargetProblem(d.url);
+  if (problem) throw Object.assign(new Error(`target refused: url ${problem}`), { permanent: true });
+  const response = fetchImpl
+    ? await fetchImpl(d.url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: "error" })
+    : await guardedPost(d.url, headers, body, timeoutMs);
   if (!response.ok) {
     const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
     throw Object.assign(new Error(`HTTP ${response.status}`), { permanent });
   }
+}
+
+/**
+ * POSTs with node:http(s) through a lookup that refuses internal addresses,
+ * so the connection goes to the address that was checked; redirects are not
+ * followed.
+ */
+function guardedPost(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ ok: boolean; status: number }> {
+  const request = url.startsWith("https:") ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: "POST", headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) }, lookup: guardedLookup(privateWebhooksAllowed()) as never, timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        res.on("end", () => resolve({ ok: status >= 200 && status < 300, status }));
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /**
@@ -83,7 +115,7 @@ export async function deliverDueAlerts(
   const stats = { claimed: claimed.length, delivered: 0, retried: 0, failed: 0 };
   for (const d of claimed) {
     try {
-      await send(d, options.fetchImpl ?? fetch, options.timeoutMs ?? 10_000);
+      await send(d, options.fetchImpl, options.timeoutMs ?? 10_000);
       await handle.query("update alert_deliveries set delivered_at = now(), locked_until = null, last_error = null where project_id = $1 and id = $2", [d.project_id, d.id]);
       stats.delivered++;
     } catch (error) {

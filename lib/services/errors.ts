@@ -29,6 +29,13 @@ export class ForbiddenError extends ServiceError {
   }
 }
 
+/** A cookie-authenticated mutation sent from another site (CSRF). */
+export class CrossOriginError extends ServiceError {
+  constructor() {
+    super("cross_origin", "Cross-origin requests are not accepted", 403);
+  }
+}
+
 export class NotFoundError extends ServiceError {
   constructor(what: string) {
     super("not_found", `${what} not found`, 404);

@@ -127,6 +127,8 @@ describe.each(dbTargets())("monitors on $name", (target) => {
   });
 
   it("scheduled runs catch up missed ticks, alert once, resolve, and deliver signed webhooks with retries", async () => {
+    // The receiver listens on loopback, which webhook targets may only be when the operator allows it.
+    process.env.DRIFTLINE_ALLOW_PRIVATE_WEBHOOKS = "1";
     const received: Array<{ headers: IncomingMessage["headers"]; body: string }> = [];
     let failNext = true;
     const server = createServer((req, res) => {
@@ -180,6 +182,7 @@ describe.each(dbTargets())("monitors on $name", (target) => {
       const events = received.slice(1).map((r) => (JSON.parse(r.body) as { event: string }).event).sort();
       expect(events).toEqual(["alert.firing", "alert.resolved"]);
     } finally {
+      delete process.env.DRIFTLINE_ALLOW_PRIVATE_WEBHOOKS;
       await new Promise((r) => server.close(r));
     }
   });

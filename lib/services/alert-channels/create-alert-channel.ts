@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { alertChannels } from "@/db/schema";
 import { authorize, type ServiceContext } from "@/lib/services/context";
+import { webhookTargetProblem } from "@/lib/monitors/webhook-target";
+import { ValidationError } from "@/lib/services/errors";
 import { parseInput } from "@/lib/services/monitors/monitor-input";
 
 export const CreateAlertChannelInput = z.object({
@@ -19,6 +21,8 @@ export const CreateAlertChannelInput = z.object({
 export async function createAlertChannel({ ctx, input }: { ctx: ServiceContext; input: z.input<typeof CreateAlertChannelInput> }) {
   authorize(ctx.actor, "alerts.write");
   const data = parseInput(CreateAlertChannelInput, input);
+  const problem = await webhookTargetProblem(data.url);
+  if (problem) throw new ValidationError([{ path: "url", message: problem }]);
   const secret = data.kind === "webhook" ? (data.secret ?? `whsec_${randomBytes(24).toString("base64url")}`) : null;
   const [row] = await ctx.db
     .insert(alertChannels)

@@ -3,7 +3,7 @@ import { getProjectAccess, requireApiUser, type ProjectAccess } from "@/lib/auth
 import { errorResponse } from "@/lib/http/errors";
 import { parsePeriodSelection, resolvePeriod, type Period } from "@/lib/charts/period";
 import type { ServiceContext } from "@/lib/services/context";
-import { PayloadError, ValidationError } from "@/lib/services/errors";
+import { CrossOriginError, PayloadError, ValidationError } from "@/lib/services/errors";
 import { getDatabase } from "@/lib/server/database";
 
 export type ProjectRouteContext = {
@@ -18,8 +18,8 @@ export type ProjectRouteContext = {
 /**
  * The wrapper of every dashboard route under /api/projects/[project]: signed-in
  * user (401), membership (404 — slugs do not leak), then the handler; the
- * services check the role (403). Mutating methods must send JSON from this
- * origin, which a cross-site form cannot do.
+ * services check the role (403). Mutating methods must come from this origin
+ * (403 otherwise, see assertSameOriginJson) and send JSON.
  */
 export function withProject<P extends { project: string }>(
   handler: (request: Request, ctx: ProjectRouteContext, params: P) => Promise<Response>,
@@ -28,8 +28,8 @@ export function withProject<P extends { project: string }>(
     try {
       const params = await context.params;
       const user = await requireApiUser();
-      const access = await getProjectAccess(user, params.project);
       if (request.method !== "GET" && request.method !== "HEAD") assertSameOriginJson(request);
+      const access = await getProjectAccess(user, params.project);
       const handle = await getDatabase();
       return await handler(
         request,
@@ -48,21 +48,30 @@ export function withProject<P extends { project: string }>(
   };
 }
 
+/**
+ * CSRF defence for cookie-authenticated mutations: a browser names the page
+ * that sent a request in Sec-Fetch-Site and Origin; anything but this origin
+ * is refused (403). Clients that send neither are not browsers and so carry
+ * no ambient cookie on someone else's behalf. The JSON content type keeps
+ * plain cross-site forms out as well (415).
+ */
 export function assertSameOriginJson(request: Request): void {
-  const type = request.headers.get("content-type") ?? "";
-  if (request.method !== "DELETE" && !type.toLowerCase().startsWith("application/json")) {
-    throw new PayloadError(415, "Send the body as application/json");
-  }
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") throw new CrossOriginError();
   const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (origin && host) {
+  if (origin) {
+    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
     let originHost: string | null = null;
     try {
       originHost = new URL(origin).host;
     } catch {
       // "null" or garbage: not this origin
     }
-    if (originHost !== host) throw new PayloadError(400, "Cross-origin requests are not accepted");
+    if (!host || originHost !== host) throw new CrossOriginError();
+  }
+  const type = request.headers.get("content-type") ?? "";
+  if (request.method !== "DELETE" && !type.toLowerCase().startsWith("application/json")) {
+    throw new PayloadError(415, "Send the body as application/json");
   }
 }
 
