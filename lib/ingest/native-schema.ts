@@ -23,6 +23,12 @@ export const NATIVE_LIMITS = {
   maxMetadataBytes: 32_768,
   /** The metadata object itself is level 1. */
   maxMetadataDepth: 5,
+  /**
+   * Deepest nesting of any other field (a prompt's parts, provider extras). The
+   * checks and copies below recurse, so a body of 100,000 nested brackets would
+   * otherwise overflow the stack.
+   */
+  maxJsonDepth: 64,
   maxLatencyMs: 86_400_000,
   maxTokens: 100_000_000,
   maxCostUsd: 1_000_000,
@@ -61,6 +67,23 @@ export function sanitizeJson(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * True when a JSON value nests arrays/objects more than `max` levels deep
+ * (`{}` and `[]` are level 1). Iterative, so it is safe on input of any depth:
+ * run it before anything that recurses over client JSON.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    if (top.value === null || typeof top.value !== "object") continue;
+    if (top.depth + 1 > max) return true;
+    for (const child of Object.values(top.value)) {
+      if (child !== null && typeof child === "object") stack.push({ value: child, depth: top.depth + 1 });
+    }
+  }
+  return false;
 }
 
 /** Nesting depth of a JSON value: scalars 0, `{}`/`[]` 1, `{a:{}}` 2… Stops counting past `limit`. */
@@ -161,13 +184,15 @@ export const traceTextSchema = z.union([
 const metadataSchema = z
   .record(z.string(), z.unknown(), "must be an object")
   .superRefine((meta, ctx) => {
+    // Depth first: jsonDepth stops at the limit, while the checks after it recurse all the way down.
+    if (jsonDepth(meta, NATIVE_LIMITS.maxMetadataDepth + 1) > NATIVE_LIMITS.maxMetadataDepth) {
+      ctx.addIssue({ code: "custom", message: `must be nested at most ${NATIVE_LIMITS.maxMetadataDepth} levels deep` });
+      return;
+    }
     const reason = notJsonReason(meta, "");
     if (reason) {
       ctx.addIssue({ code: "custom", message: reason });
       return;
-    }
-    if (jsonDepth(meta, NATIVE_LIMITS.maxMetadataDepth + 1) > NATIVE_LIMITS.maxMetadataDepth) {
-      ctx.addIssue({ code: "custom", message: `must be nested at most ${NATIVE_LIMITS.maxMetadataDepth} levels deep` });
     }
     const bytes = utf8Bytes(JSON.stringify(meta));
     if (bytes > NATIVE_LIMITS.maxMetadataBytes) {

@@ -214,6 +214,31 @@ describe("parseNativeBatch", () => {
     ]);
   });
 
+  it("refuses JSON nested too deep by the field's path instead of overflowing the stack", () => {
+    const nested = (levels: number): unknown => {
+      let value: unknown = [];
+      for (let i = 1; i < levels; i++) value = [value];
+      return value;
+    };
+    const deep = nested(200_000);
+    const { items } = parseNativeBatch(
+      {
+        traces: [
+          { id: "a", prompt: [{ role: "user", tool_calls: deep }], latencyMs: -1 },
+          { id: "b", metadata: { k: deep } },
+          { id: "c", response: [{ role: "assistant", content: "ok", tool_calls: nested(NATIVE_LIMITS.maxJsonDepth - 2) }] },
+        ],
+      },
+      opts,
+    );
+    expect(items[0]?.errors).toEqual([
+      { path: "traces[0].prompt", message: `must not be nested more than ${NATIVE_LIMITS.maxJsonDepth} levels deep` },
+      { path: "traces[0].latencyMs", message: "must not be negative" },
+    ]);
+    expect(items[1]?.errors).toEqual([{ path: "traces[1].metadata", message: "must be nested at most 5 levels deep" }]);
+    expect(items[2]?.errors).toBeUndefined(); // exactly at the limit: array, message, then 62 levels
+  });
+
   it("answers envelope problems with a batch error", () => {
     expect(parseNativeBatch([1, 2])).toEqual({
       items: [],

@@ -385,6 +385,20 @@ describe("attribute conventions", () => {
     expect(mapJson([s("traceloop.span.kind", "workflow"), s("traceloop.entity.input", "{}")]).skipped).toBe(1);
   });
 
+  it("treats JSON text nested too deep as plain text instead of overflowing the stack", () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const mapped = mapJson([
+      s("gen_ai.operation.name", "chat"),
+      s("gen_ai.input.messages", `[{"role":"user","parts":[{"type":"blob","v":${deep}}]}]`),
+      s("metadata", `{"a":${deep}}`),
+      s("llm.invocation_parameters", `{"a":${deep}}`),
+      s("input.value", "fallback prompt"),
+    ]);
+    expect(mapped.rejected).toEqual([]);
+    expect(mapped.traces[0]?.trace.prompt).toBe("fallback prompt");
+    expect(mapped.traces[0]?.trace.metadata).not.toHaveProperty("a");
+  });
+
   it("rejects a broken span with paths into the request and keeps its neighbours", () => {
     const bad = mapJson([s("gen_ai.operation.name", "chat"), i("gen_ai.usage.input_tokens", -3)], { spanId: "0000000000000000" });
     expect(bad.rejected).toEqual([
