@@ -206,11 +206,12 @@ const metadataSchema = z
 
 const scoresSchema = z
   .record(
+    // Sanitise before the length checks, so a name of only NUL is refused instead of stored empty.
     z
       .string()
+      .overwrite(sanitizeString)
       .min(1, "score names must not be empty")
-      .max(NATIVE_LIMITS.maxScoreNameLength, `score names must be at most ${NATIVE_LIMITS.maxScoreNameLength} characters`)
-      .overwrite(sanitizeString),
+      .max(NATIVE_LIMITS.maxScoreNameLength, `score names must be at most ${NATIVE_LIMITS.maxScoreNameLength} characters`),
     z.number("must be a finite number"),
     "must be an object of {name: number}",
   )
@@ -218,11 +219,12 @@ const scoresSchema = z
 
 const tagsSchema = z
   .array(
+    // Sanitise before the length checks, so a tag of only NUL is refused instead of stored empty.
     z
       .string("must be a string")
+      .overwrite(sanitizeString)
       .min(1, "must not be empty")
-      .max(NATIVE_LIMITS.maxTagLength, `must be at most ${NATIVE_LIMITS.maxTagLength} characters`)
-      .overwrite(sanitizeString),
+      .max(NATIVE_LIMITS.maxTagLength, `must be at most ${NATIVE_LIMITS.maxTagLength} characters`),
     "must be an array of strings",
   )
   .max(NATIVE_LIMITS.maxTags, `must have at most ${NATIVE_LIMITS.maxTags} tags`)

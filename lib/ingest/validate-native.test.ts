@@ -239,6 +239,14 @@ describe("parseNativeBatch", () => {
     expect(items[2]?.errors).toBeUndefined(); // exactly at the limit: array, message, then 62 levels
   });
 
+  it("applies the length rules of tags and score names after removing NUL", () => {
+    const { items } = parseNativeBatch({ traces: [{ id: "t", tags: ["ok", "\u0000"], scores: { "\u0000\u0000": 1 } }] }, opts);
+    expect(items[0]?.errors?.map((e) => e.path).sort()).toEqual([`traces[0].scores["\\u0000\\u0000"]`, "traces[0].tags[1]"]);
+    const kept = parseNativeBatch({ traces: [{ id: "u", tags: ["a\u0000b"], scores: { "x\u0000": 2 } }] }, opts).items[0];
+    expect(kept?.trace?.tags).toEqual(["ab"]);
+    expect(kept?.trace?.scores).toEqual({ x: 2 });
+  });
+
   it("answers envelope problems with a batch error", () => {
     expect(parseNativeBatch([1, 2])).toEqual({
       items: [],
