@@ -171,8 +171,8 @@ export const chatMessageSchema = z
   .looseObject({
     role: label(),
     content: z.union([text, contentParts, z.null()]).optional(),
-    name: label().optional(),
-    parts: z.array(z.unknown(), "must be an array").optional(),
+    name: label().nullish(),
+    parts: z.array(z.unknown(), "must be an array").nullish(),
   })
   .superRefine(checkMessageJson);
 
@@ -283,8 +283,9 @@ export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
   const now = options.now ?? Date.now;
   return z
     .strictObject({
-      id: sanitized(NATIVE_LIMITS.maxIdLength).min(1, "must not be empty").optional(),
-      timestamp: timestampSchema(now).optional(),
+      // `null` means "not sent" for every field (docs/ingest.md), as SDKs often serialise None/nil that way.
+      id: sanitized(NATIVE_LIMITS.maxIdLength).min(1, "must not be empty").nullish(),
+      timestamp: timestampSchema(now).nullish(),
       provider: label().nullish(),
       model: label().nullish(),
       modelVersion: label().nullish(),
@@ -296,14 +297,14 @@ export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
       inputTokens: tokenCount.nullish(),
       outputTokens: tokenCount.nullish(),
       costUsd: nonNegative(NATIVE_LIMITS.maxCostUsd, " USD").nullish(),
-      status: z.enum(["ok", "error"], 'must be "ok" or "error"').optional(),
+      status: z.enum(["ok", "error"], 'must be "ok" or "error"').nullish(),
       error: text.nullish(),
       finishReason: label().nullish(),
       userId: label().nullish(),
       sessionId: label().nullish(),
-      tags: tagsSchema.optional(),
-      metadata: metadataSchema.optional(),
-      scores: scoresSchema.optional(),
+      tags: tagsSchema.nullish(),
+      metadata: metadataSchema.nullish(),
+      scores: scoresSchema.nullish(),
     })
     .refine((t) => t.ttftMs == null || t.latencyMs == null || t.ttftMs <= t.latencyMs, {
       path: ["ttftMs"],

@@ -247,6 +247,23 @@ describe("parseNativeBatch", () => {
     expect(kept?.trace?.scores).toEqual({ x: 2 });
   });
 
+  it("takes null as not sent for every optional field, as documented", () => {
+    const nulls = Object.fromEntries(Object.keys(valid).map((key) => [key, null]));
+    const { items } = parseNativeBatch({ traces: [nulls, { id: "m", prompt: [{ role: "user", content: "hi", name: null, parts: null }] }] }, opts);
+    expect(items[0]?.errors).toBeUndefined();
+    expect(items[0]?.generatedId).toBe(true);
+    expect(items[0]?.trace).toMatchObject({
+      externalId: "generated-1",
+      timestamp: new Date(NOW),
+      status: "ok",
+      tags: [],
+      metadata: {},
+      scores: {},
+      prompt: null,
+    });
+    expect(items[1]?.trace?.prompt).toEqual([{ role: "user", content: "hi" }]);
+  });
+
   it("answers envelope problems with a batch error", () => {
     expect(parseNativeBatch([1, 2])).toEqual({
       items: [],

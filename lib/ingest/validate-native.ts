@@ -111,7 +111,7 @@ export function validateNativeTrace(
     const errors = parsed.success ? [] : formatZodIssues(parsed.error.issues, prefix, shallow);
     return { errors: [...depthErrors, ...errors], id: readableId(input) };
   }
-  const generatedId = parsed.data.id === undefined;
+  const generatedId = parsed.data.id == null;
   const externalId = parsed.data.id ?? (options.generateId ?? (() => globalThis.crypto.randomUUID()))();
   const now = options.now ?? Date.now;
   return { trace: toNormalizedTrace(parsed.data, externalId, new Date(now())), generatedId };
@@ -214,7 +214,7 @@ function normalizeMessage(message: ParsedMessage): ChatMessage {
     if (value !== undefined && value !== null) outParts.push({ type: sanitizeString(key), value: sanitizeJson(value) });
   }
   const out: ChatMessage = { role, content: contentText };
-  if (name !== undefined) out.name = name;
+  if (name != null) out.name = name;
   if (outParts.length > 0) out.parts = outParts;
   return out;
 }
