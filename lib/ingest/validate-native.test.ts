@@ -251,7 +251,7 @@ describe("parseNativeBatch", () => {
     const nulls = Object.fromEntries(Object.keys(valid).map((key) => [key, null]));
     const { items } = parseNativeBatch({ traces: [nulls, { id: "m", prompt: [{ role: "user", content: "hi", name: null, parts: null }] }] }, opts);
     expect(items[0]?.errors).toBeUndefined();
-    expect(items[0]?.generatedId).toBe(true);
+    expect(items[0]?.trace && items[0].generatedId).toBe(true);
     expect(items[0]?.trace).toMatchObject({
       externalId: "generated-1",
       timestamp: new Date(NOW),
