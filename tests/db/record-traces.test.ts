@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { projects } from "@/db/schema";
 import type { NormalizedTrace } from "@/lib/ingest/types";
+import { getTrace } from "@/lib/queries/traces-read";
 import { recordTraces } from "@/lib/services/traces/record-traces";
 import { dbTargets } from "./targets";
 
@@ -47,5 +48,19 @@ describe.each(dbTargets())("recordTraces on $name", (target) => {
     expect(again.every((o) => o.status === "duplicate")).toBe(true);
     const rows = await handle.query<{ n: number }>("select length(external_id) as n from traces where project_id = $1 order by 1", [project!.id]);
     expect(rows.map((r) => Number(r.n))).toEqual([1, 4, 5, 6, 24]);
+  });
+
+  it("reads a plain-text prompt back as the same string, even when it looks like JSON", async () => {
+    const [project] = await handle.db.insert(projects).values({ slug: "rt-json", name: "rt-json" }).returning();
+    const texts = ["{}", "null", "123", '"quoted"', "[1, 2]", "true", '{"a": 1}'];
+    await recordTraces(handle.db, {
+      projectId: project!.id,
+      traces: texts.map((text, i) => ({ ...trace(`json-${i}`), prompt: text, response: [{ role: "assistant", content: text }] })),
+    });
+    for (const [i, text] of texts.entries()) {
+      const view = await getTrace(handle.db, project!.id, `json-${i}`);
+      expect(view?.prompt).toBe(text);
+      expect(view?.response).toEqual([{ role: "assistant", content: text }]);
+    }
   });
 });
