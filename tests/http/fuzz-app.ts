@@ -123,7 +123,7 @@ export class Database {
   }
 }
 
-/** Columns of type text (not jsonb or arrays): where PGlite's reader drops a leading U+FEFF. */
+/** Columns of type text (not jsonb or arrays): where PGlite's reader drops a leading U+FEFF (score names too). */
 const TEXT_COLUMNS = new Set(["externalId", "provider", "model", "modelVersion", "route", "error", "finishReason", "userId", "sessionId"]);
 
 /**
@@ -145,7 +145,8 @@ export function expectStored(view: TraceView | null | undefined, expected: Expec
     const want = TEXT_COLUMNS.has(field) && typeof value === "string" ? asReadFrom(database, value) : value;
     expect(v[field], `${label}.${field}`).toEqual(want);
   }
-  expect(v.scores, `${label}.scores`).toEqual(expected.scores);
+  const scores = Object.fromEntries(Object.entries(expected.scores).map(([name, value]) => [asReadFrom(database, name), value]));
+  expect(v.scores, `${label}.scores`).toEqual(scores);
   if (expected.timestampMs !== null) {
     expect(v.timestamp, `${label}.timestamp`).toBe(new Date(expected.timestampMs).toISOString());
   } else {

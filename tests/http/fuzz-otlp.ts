@@ -56,14 +56,20 @@ const s = (key: string, value: string): Attr => ({ key, value: { string: value }
 const int = (key: string, value: number): Attr => ({ key, value: { int: value } });
 const dbl = (key: string, value: number): Attr => ({ key, value: { double: value } });
 
-/** Labels an attribute can carry: not blank (blank strings are not picked) and not empty once NUL is removed. */
-const attrLabel = hostileLabel(RULES.maxLabelLength).filter((v) => v.trim() !== "" && storedString(v).trim() !== "");
+const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Labels an attribute can carry: not blank (blank strings are not picked) and
+ * not empty once NUL is removed. Lone surrogates are left to `surrogateSpan`:
+ * in protobuf they make the whole request malformed.
+ */
+const attrLabel = hostileLabel(RULES.maxLabelLength).filter((v) => v.trim() !== "" && storedString(v).trim() !== "" && !LONE.test(v));
 
 const genAiSpan = fc
   .record({
     traceId: hex(16),
     spanId: hex(8),
-    name: hostileText,
+    name: fc.string({ unit: "grapheme", maxLength: 12 }),
     start: startNs,
     duration: durationNs,
     model: attrLabel,
@@ -115,6 +121,14 @@ const genAiSpan = fc
       },
     };
   });
+
+/** A model name with a lone surrogate: stored with U+FFFD from OTLP JSON, a malformed (non-UTF-8) string in protobuf. */
+const surrogateSpan = genAiSpan.map((ok): OtlpSpanCase => {
+  if (ok.outcome.kind !== "stored") return ok;
+  const model = "model-\uD83D";
+  const attributes = ok.span.attributes.map((a) => (a.key === "gen_ai.request.model" ? s(a.key, model) : a));
+  return { span: { ...ok.span, attributes }, outcome: { ...ok.outcome, expect: { ...ok.outcome.expect, model: storedString(model) } } };
+});
 
 const plainSpan = fc
   .record({ traceId: hex(16), spanId: hex(8), start: startNs, route: hostileText })
@@ -180,7 +194,12 @@ export type OtlpRequestCase = {
 
 export const otlpRequest = fc.record({
   spans: fc.array(
-    fc.oneof({ weight: 5, arbitrary: genAiSpan }, { weight: 1, arbitrary: plainSpan }, { weight: 3, arbitrary: brokenSpan }),
+    fc.oneof(
+      { weight: 6, arbitrary: genAiSpan },
+      { weight: 1, arbitrary: surrogateSpan },
+      { weight: 1, arbitrary: plainSpan },
+      { weight: 3, arbitrary: brokenSpan },
+    ),
     { minLength: 1, maxLength: 4 },
   ),
   repeat: fc.record({ within: fc.option(fc.nat(), { nil: null }), earlier: fc.option(fc.nat(), { nil: null }) }),
