@@ -163,7 +163,7 @@ describe.each(appTargets())("fuzzing the ingest front door on %s", (database) =>
             for (const id of touched) expect(counts.get(id) ?? 0, `rows for ${JSON.stringify(id)}`).toBe(model.has(id) ? 1 : 0);
           }
         }),
-        runs(150, 400),
+        runs(150, 900),
       );
     },
     HEAVY ? 240_000 : 120_000,
@@ -256,7 +256,7 @@ describe.each(appTargets())("fuzzing the ingest front door on %s", (database) =>
             for (const id of touched) expect(counts.get(id) ?? 0, `rows for ${id}`).toBe(model.has(id) ? 1 : 0);
           }
         }),
-        runs(100, 250),
+        runs(100, 500),
       );
     },
     HEAVY ? 240_000 : 120_000,
@@ -277,7 +277,7 @@ describe.each(appTargets())("fuzzing the ingest front door on %s", (database) =>
             if (bad.detailPath !== undefined) expect(error.details?.map((d) => d.path)).toContain(bad.detailPath);
           }
         }),
-        runs(200, 500),
+        runs(200, 1000),
       );
     },
     HEAVY ? 240_000 : 120_000,
@@ -332,7 +332,6 @@ describe.each(appTargets())("fuzzing the ingest front door on %s", (database) =>
   });
   it("holds exactly the traces the oracle accepted, each once and as sent", async () => {
     const all = await listAllTraces(app);
-    console.log("FUZZSTAT", database, all.length, otlpIds.length);
     const ids = all.map((t) => t.externalId);
     expect(new Set(ids).size, "no id is listed twice").toBe(ids.length);
     const byReadId = new Map([...model].map(([id, expected]) => [asReadFrom(database, id), expected]));
