@@ -185,6 +185,30 @@ const truncatedGzip = fc.nat().map((n): MalformedRequest => {
   return { name: `gzip cut at byte ${cut}`, path: NATIVE, headers: { ...JSON_TYPE, "Content-Encoding": "gzip" }, body: new Uint8Array(gz.subarray(0, cut)), statuses: [400] };
 });
 
+/** Hand-built protobuf: a length-delimited field. */
+function field(tag: number, bytes: Uint8Array): Uint8Array {
+  const varint = (n: number) => {
+    const out: number[] = [];
+    for (; n > 127; n >>>= 7) out.push((n & 127) | 128);
+    out.push(n);
+    return out;
+  };
+  return new Uint8Array(Buffer.concat([Buffer.from(varint((tag << 3) | 2)), Buffer.from(varint(bytes.length)), bytes]));
+}
+
+/** An LLM span whose gen_ai.request.model attribute is an array nested `levels` deep. */
+function deepAttributeRequest(levels: number): Uint8Array {
+  let value = field(1, utf8("gpt")); // AnyValue.stringValue
+  for (let i = 0; i < levels; i++) value = field(5, field(1, value)); // AnyValue.arrayValue { values: [value] }
+  const attribute = Buffer.concat([field(1, utf8("gen_ai.request.model")), field(2, value)]);
+  const span = Buffer.concat([field(1, new Uint8Array(16).fill(7)), field(2, new Uint8Array(8).fill(9)), field(9, attribute)]);
+  return field(1, field(2, field(2, span))); // request { resourceSpans { scopeSpans { spans } } }
+}
+
+const deepProtobuf = fc.constantFrom(20, 3_000).map(
+  (levels): MalformedRequest => ({ name: `protobuf attribute nested ${levels} deep`, path: OTLP, headers: PROTO_TYPE, body: deepAttributeRequest(levels), statuses: [400] }),
+);
+
 export const malformedRequest: fc.Arbitrary<MalformedRequest> = fc.oneof(
   randomBytes,
   invalidUtf8,
@@ -198,4 +222,5 @@ export const malformedRequest: fc.Arbitrary<MalformedRequest> = fc.oneof(
   fc.constant(upperCaseType),
   wrongEncoding,
   truncatedGzip,
+  deepProtobuf,
 );

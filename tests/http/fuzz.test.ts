@@ -283,6 +283,49 @@ describe.each(appTargets())("fuzzing the ingest front door on %s", (database) =>
     HEAVY ? 240_000 : 120_000,
   );
 
+  it(
+    "stores a trace once and answers accepted exactly once when batches holding its id race each other",
+    async () => {
+      let round = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { minLength: 1, maxLength: 6 }), { minLength: 2, maxLength: 4 }),
+          async (batches) => {
+            const idOf = (k: number) => `race-${round}-${k}`;
+            round++;
+            const sentAt = Date.now();
+            const answers = (await Promise.all(
+              batches.map(async (keys, b) => {
+                const response = await post("/api/v1/traces", JSON.stringify({ traces: keys.map((k) => ({ id: idOf(k), model: `batch-${b}` })) }));
+                expect(response.status).toBe(200);
+                return response.json();
+              }),
+            )) as BatchAnswer[];
+            const answeredAt = Date.now();
+            const winners = new Map<string, number[]>();
+            answers.forEach((answer, b) =>
+              answer.items.forEach((item) => {
+                expect(["accepted", "duplicate"]).toContain(item.status);
+                if (item.status === "accepted") winners.set(item.id!, [...(winners.get(item.id!) ?? []), b]);
+              }),
+            );
+            const ids = [...new Set(batches.flat().map(idOf))];
+            for (const id of ids) {
+              expect(winners.get(id), `${id} accepted by`).toHaveLength(1);
+              const expected = expectedNativeTrace({ model: `batch-${winners.get(id)![0]}` }, id, null);
+              expected.receivedWindow = [sentAt, answeredAt];
+              expectStored(await readTrace(app, id), expected, database);
+              model.set(id, expected);
+            }
+            if (db) for (const [id, n] of await db.counts(ids)) expect(n, `rows for ${id}`).toBe(1);
+          },
+        ),
+        runs(25, 100),
+      );
+    },
+    HEAVY ? 240_000 : 120_000,
+  );
+
   it("refuses gzip bombs on both doors with 413 without inflating them", async () => {
     // 32 gzip members of 32 MiB of spaces each: 1 GiB inflated from about 1 MiB sent.
     const member = gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20), { level: 9 });
