@@ -209,6 +209,32 @@ const deepProtobuf = fc.constantFrom(20, 3_000).map(
   (levels): MalformedRequest => ({ name: `protobuf attribute nested ${levels} deep`, path: OTLP, headers: PROTO_TYPE, body: deepAttributeRequest(levels), statuses: [400] }),
 );
 
+/** OTLP JSON of the wrong shape: refused whole (400), with the path of the bad value. */
+const SPAN = "resourceSpans[0].scopeSpans[0].spans[0]";
+const otlpShape = fc
+  .constantFrom(
+    { span: '"startTimeUnixNano": 1e999', path: `${SPAN}.startTimeUnixNano` },
+    { span: '"startTimeUnixNano": -5', path: `${SPAN}.startTimeUnixNano` },
+    { span: '"startTimeUnixNano": "1.5e18"', path: `${SPAN}.startTimeUnixNano` },
+    { span: '"traceId": "not hex at all!"', path: `${SPAN}.traceId` },
+    { span: '"kind": "SPAN_KIND_SIDEWAYS"', path: `${SPAN}.kind` },
+    { span: '"attributes": [{"key": "gen_ai.usage.input_tokens", "value": {"intValue": 1e999}}]', path: `${SPAN}.attributes[0].value.intValue` },
+    { span: '"attributes": [{"key": "x", "value": {"doubleValue": "lots"}}]', path: `${SPAN}.attributes[0].value.doubleValue` },
+    { span: '"attributes": [{"key": 5, "value": {}}]', path: `${SPAN}.attributes[0].key` },
+    { span: '"attributes": {"gen_ai.request.model": "gpt"}', path: `${SPAN}.attributes` },
+    { span: '"events": [{"timeUnixNano": true}]', path: `${SPAN}.events[0].timeUnixNano` },
+  )
+  .map(
+    (c): MalformedRequest => ({
+      name: `OTLP JSON ${c.span}`,
+      path: OTLP,
+      headers: JSON_TYPE,
+      body: utf8(`{"resourceSpans": [{"scopeSpans": [{"spans": [{"name": "x", ${c.span}}]}]}]}`),
+      statuses: [400],
+      detailPath: c.path,
+    }),
+  );
+
 export const malformedRequest: fc.Arbitrary<MalformedRequest> = fc.oneof(
   randomBytes,
   invalidUtf8,
@@ -223,4 +249,5 @@ export const malformedRequest: fc.Arbitrary<MalformedRequest> = fc.oneof(
   wrongEncoding,
   truncatedGzip,
   deepProtobuf,
+  otlpShape,
 );
