@@ -63,4 +63,15 @@ describe.each(dbTargets())("recordTraces on $name", (target) => {
       expect(view?.response).toEqual([{ role: "assistant", content: text }]);
     }
   });
+
+  it("stores each id once when batches sharing ids in different orders run at the same time", async () => {
+    const [project] = await handle.db.insert(projects).values({ slug: "rt-race", name: "rt-race" }).returning();
+    for (let round = 0; round < 10; round++) {
+      const ids = Array.from({ length: 20 }, (_, i) => `race-${round}-${i}`);
+      const orders = [ids, [...ids].reverse(), [...ids.slice(10), ...ids.slice(0, 10)], [...ids.slice(5).reverse(), ...ids.slice(0, 5)]];
+      const outcomes = await Promise.all(orders.map((order) => recordTraces(handle.db, { projectId: project!.id, traces: order.map(trace) })));
+      const accepted = outcomes.flat().filter((o) => o.status === "accepted").map((o) => o.externalId);
+      expect(accepted.sort()).toEqual([...ids].sort());
+    }
+  });
 });

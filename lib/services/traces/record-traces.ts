@@ -52,7 +52,11 @@ export async function recordTraces(
   input.traces.forEach((t, i) => {
     if (!firstIndex.has(t.externalId)) firstIndex.set(t.externalId, i);
   });
-  const unique = [...firstIndex.values()].map((i) => input.traces[i]!);
+  // Inserted in one fixed order (by id): two batches that share ids in different orders would otherwise
+  // each wait on the other's uncommitted row of the unique index, a deadlock that failed one of them.
+  const unique = [...firstIndex.values()]
+    .map((i) => input.traces[i]!)
+    .sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
   const insertedIds = new Map<string, string>();
 
   if (unique.length > 0) {
