@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { jsonbValue } from "./columns";
 import { projects } from "./projects";
 
 export const traceStatus = pgEnum("trace_status", ["ok", "error"]);
@@ -40,8 +41,9 @@ export const traces = pgTable(
     modelVersion: text("model_version"),
     route: text("route"),
     /** A string, or a chat transcript `[{role, content}]`. */
-    prompt: jsonb("prompt"),
-    response: jsonb("response"),
+    // Plain-text prompts are JSON strings; jsonbValue keeps "{}" or "null" a string when read.
+    prompt: jsonbValue("prompt"),
+    response: jsonbValue("response"),
     /** Plain text of the prompt's last user turn and of the response, for search and embedding. */
     promptText: text("prompt_text"),
     responseText: text("response_text"),

@@ -23,6 +23,12 @@ export const NATIVE_LIMITS = {
   maxMetadataBytes: 32_768,
   /** The metadata object itself is level 1. */
   maxMetadataDepth: 5,
+  /**
+   * Deepest nesting of any other field (a prompt's parts, provider extras). The
+   * checks and copies below recurse, so a body of 100,000 nested brackets would
+   * otherwise overflow the stack.
+   */
+  maxJsonDepth: 64,
   maxLatencyMs: 86_400_000,
   maxTokens: 100_000_000,
   maxCostUsd: 1_000_000,
@@ -61,6 +67,23 @@ export function sanitizeJson(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * True when a JSON value nests arrays/objects more than `max` levels deep
+ * (`{}` and `[]` are level 1). Iterative, so it is safe on input of any depth:
+ * run it before anything that recurses over client JSON.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    if (top.value === null || typeof top.value !== "object") continue;
+    if (top.depth + 1 > max) return true;
+    for (const child of Object.values(top.value)) {
+      if (child !== null && typeof child === "object") stack.push({ value: child, depth: top.depth + 1 });
+    }
+  }
+  return false;
 }
 
 /** Nesting depth of a JSON value: scalars 0, `{}`/`[]` 1, `{a:{}}` 2… Stops counting past `limit`. */
@@ -148,8 +171,8 @@ export const chatMessageSchema = z
   .looseObject({
     role: label(),
     content: z.union([text, contentParts, z.null()]).optional(),
-    name: label().optional(),
-    parts: z.array(z.unknown(), "must be an array").optional(),
+    name: label().nullish(),
+    parts: z.array(z.unknown(), "must be an array").nullish(),
   })
   .superRefine(checkMessageJson);
 
@@ -161,13 +184,15 @@ export const traceTextSchema = z.union([
 const metadataSchema = z
   .record(z.string(), z.unknown(), "must be an object")
   .superRefine((meta, ctx) => {
+    // Depth first: jsonDepth stops at the limit, while the checks after it recurse all the way down.
+    if (jsonDepth(meta, NATIVE_LIMITS.maxMetadataDepth + 1) > NATIVE_LIMITS.maxMetadataDepth) {
+      ctx.addIssue({ code: "custom", message: `must be nested at most ${NATIVE_LIMITS.maxMetadataDepth} levels deep` });
+      return;
+    }
     const reason = notJsonReason(meta, "");
     if (reason) {
       ctx.addIssue({ code: "custom", message: reason });
       return;
-    }
-    if (jsonDepth(meta, NATIVE_LIMITS.maxMetadataDepth + 1) > NATIVE_LIMITS.maxMetadataDepth) {
-      ctx.addIssue({ code: "custom", message: `must be nested at most ${NATIVE_LIMITS.maxMetadataDepth} levels deep` });
     }
     const bytes = utf8Bytes(JSON.stringify(meta));
     if (bytes > NATIVE_LIMITS.maxMetadataBytes) {
@@ -181,11 +206,12 @@ const metadataSchema = z
 
 const scoresSchema = z
   .record(
+    // Sanitise before the length checks, so a name of only NUL is refused instead of stored empty.
     z
       .string()
+      .overwrite(sanitizeString)
       .min(1, "score names must not be empty")
-      .max(NATIVE_LIMITS.maxScoreNameLength, `score names must be at most ${NATIVE_LIMITS.maxScoreNameLength} characters`)
-      .overwrite(sanitizeString),
+      .max(NATIVE_LIMITS.maxScoreNameLength, `score names must be at most ${NATIVE_LIMITS.maxScoreNameLength} characters`),
     z.number("must be a finite number"),
     "must be an object of {name: number}",
   )
@@ -193,11 +219,12 @@ const scoresSchema = z
 
 const tagsSchema = z
   .array(
+    // Sanitise before the length checks, so a tag of only NUL is refused instead of stored empty.
     z
       .string("must be a string")
+      .overwrite(sanitizeString)
       .min(1, "must not be empty")
-      .max(NATIVE_LIMITS.maxTagLength, `must be at most ${NATIVE_LIMITS.maxTagLength} characters`)
-      .overwrite(sanitizeString),
+      .max(NATIVE_LIMITS.maxTagLength, `must be at most ${NATIVE_LIMITS.maxTagLength} characters`),
     "must be an array of strings",
   )
   .max(NATIVE_LIMITS.maxTags, `must have at most ${NATIVE_LIMITS.maxTags} tags`)
@@ -256,8 +283,9 @@ export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
   const now = options.now ?? Date.now;
   return z
     .strictObject({
-      id: sanitized(NATIVE_LIMITS.maxIdLength).min(1, "must not be empty").optional(),
-      timestamp: timestampSchema(now).optional(),
+      // `null` means "not sent" for every field (docs/ingest.md), as SDKs often serialise None/nil that way.
+      id: sanitized(NATIVE_LIMITS.maxIdLength).min(1, "must not be empty").nullish(),
+      timestamp: timestampSchema(now).nullish(),
       provider: label().nullish(),
       model: label().nullish(),
       modelVersion: label().nullish(),
@@ -269,14 +297,14 @@ export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
       inputTokens: tokenCount.nullish(),
       outputTokens: tokenCount.nullish(),
       costUsd: nonNegative(NATIVE_LIMITS.maxCostUsd, " USD").nullish(),
-      status: z.enum(["ok", "error"], 'must be "ok" or "error"').optional(),
+      status: z.enum(["ok", "error"], 'must be "ok" or "error"').nullish(),
       error: text.nullish(),
       finishReason: label().nullish(),
       userId: label().nullish(),
       sessionId: label().nullish(),
-      tags: tagsSchema.optional(),
-      metadata: metadataSchema.optional(),
-      scores: scoresSchema.optional(),
+      tags: tagsSchema.nullish(),
+      metadata: metadataSchema.nullish(),
+      scores: scoresSchema.nullish(),
     })
     .refine((t) => t.ttftMs == null || t.latencyMs == null || t.ttftMs <= t.latencyMs, {
       path: ["ttftMs"],

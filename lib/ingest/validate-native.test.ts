@@ -214,6 +214,56 @@ describe("parseNativeBatch", () => {
     ]);
   });
 
+  it("refuses JSON nested too deep by the field's path instead of overflowing the stack", () => {
+    const nested = (levels: number): unknown => {
+      let value: unknown = [];
+      for (let i = 1; i < levels; i++) value = [value];
+      return value;
+    };
+    const deep = nested(200_000);
+    const { items } = parseNativeBatch(
+      {
+        traces: [
+          { id: "a", prompt: [{ role: "user", tool_calls: deep }], latencyMs: -1 },
+          { id: "b", metadata: { k: deep } },
+          { id: "c", response: [{ role: "assistant", content: "ok", tool_calls: nested(NATIVE_LIMITS.maxJsonDepth - 2) }] },
+        ],
+      },
+      opts,
+    );
+    expect(items[0]?.errors).toEqual([
+      { path: "traces[0].prompt", message: `must not be nested more than ${NATIVE_LIMITS.maxJsonDepth} levels deep` },
+      { path: "traces[0].latencyMs", message: "must not be negative" },
+    ]);
+    expect(items[1]?.errors).toEqual([{ path: "traces[1].metadata", message: "must be nested at most 5 levels deep" }]);
+    expect(items[2]?.errors).toBeUndefined(); // exactly at the limit: array, message, then 62 levels
+  });
+
+  it("applies the length rules of tags and score names after removing NUL", () => {
+    const { items } = parseNativeBatch({ traces: [{ id: "t", tags: ["ok", "\u0000"], scores: { "\u0000\u0000": 1 } }] }, opts);
+    expect(items[0]?.errors?.map((e) => e.path).sort()).toEqual([`traces[0].scores["\\u0000\\u0000"]`, "traces[0].tags[1]"]);
+    const kept = parseNativeBatch({ traces: [{ id: "u", tags: ["a\u0000b"], scores: { "x\u0000": 2 } }] }, opts).items[0];
+    expect(kept?.trace?.tags).toEqual(["ab"]);
+    expect(kept?.trace?.scores).toEqual({ x: 2 });
+  });
+
+  it("takes null as not sent for every optional field, as documented", () => {
+    const nulls = Object.fromEntries(Object.keys(valid).map((key) => [key, null]));
+    const { items } = parseNativeBatch({ traces: [nulls, { id: "m", prompt: [{ role: "user", content: "hi", name: null, parts: null }] }] }, opts);
+    expect(items[0]?.errors).toBeUndefined();
+    expect(items[0]?.trace && items[0].generatedId).toBe(true);
+    expect(items[0]?.trace).toMatchObject({
+      externalId: "generated-1",
+      timestamp: new Date(NOW),
+      status: "ok",
+      tags: [],
+      metadata: {},
+      scores: {},
+      prompt: null,
+    });
+    expect(items[1]?.trace?.prompt).toEqual([{ role: "user", content: "hi" }]);
+  });
+
   it("answers envelope problems with a batch error", () => {
     expect(parseNativeBatch([1, 2])).toEqual({
       items: [],

@@ -9,6 +9,7 @@ import {
   createNativeTraceSchema,
   nativeBatchEnvelopeSchema,
   nativeTraceSchema,
+  nestsDeeperThan,
   sanitizeJson,
   sanitizeString,
   type NativeSchemaOptions,
@@ -103,14 +104,37 @@ export function validateNativeTrace(
   options: ValidateTraceOptions = {},
 ): { trace: NormalizedTrace; generatedId: boolean } | { errors: FieldError[]; id: string | null } {
   const schema = options.schema ?? schemaFor(options.now);
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    return { errors: formatZodIssues(parsed.error.issues, options.pathPrefix ?? "", input), id: readableId(input) };
+  const prefix = options.pathPrefix ?? "";
+  const { shallow, errors: depthErrors } = withoutTooDeepFields(input, prefix);
+  const parsed = schema.safeParse(shallow);
+  if (!parsed.success || depthErrors.length > 0) {
+    const errors = parsed.success ? [] : formatZodIssues(parsed.error.issues, prefix, shallow);
+    return { errors: [...depthErrors, ...errors], id: readableId(input) };
   }
-  const generatedId = parsed.data.id === undefined;
+  const generatedId = parsed.data.id == null;
   const externalId = parsed.data.id ?? (options.generateId ?? (() => globalThis.crypto.randomUUID()))();
   const now = options.now ?? Date.now;
   return { trace: toNormalizedTrace(parsed.data, externalId, new Date(now())), generatedId };
+}
+
+/**
+ * Fields nested deeper than `NATIVE_LIMITS.maxJsonDepth` get an error of their
+ * own and are left out of the schema check, which (like the copies made when
+ * storing) recurses and would overflow the stack on pathological input. The
+ * other fields are still checked, so the answer names every bad field.
+ * Metadata has its own, smaller depth limit, checked first by its schema.
+ */
+function withoutTooDeepFields(input: unknown, prefix: string): { shallow: unknown; errors: FieldError[] } {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return { shallow: input, errors: [] };
+  const errors: FieldError[] = [];
+  let shallow: Record<string, unknown> | null = null;
+  for (const [key, value] of Object.entries(input)) {
+    if (key === "metadata" || !nestsDeeperThan(value, NATIVE_LIMITS.maxJsonDepth)) continue;
+    errors.push({ path: formatPath(prefix, [key]), message: `must not be nested more than ${NATIVE_LIMITS.maxJsonDepth} levels deep` });
+    shallow ??= { ...(input as Record<string, unknown>) };
+    delete shallow[key];
+  }
+  return { shallow: shallow ?? input, errors };
 }
 
 const schemasByClock = new WeakMap<() => number, NativeTraceSchema>();
@@ -190,7 +214,7 @@ function normalizeMessage(message: ParsedMessage): ChatMessage {
     if (value !== undefined && value !== null) outParts.push({ type: sanitizeString(key), value: sanitizeJson(value) });
   }
   const out: ChatMessage = { role, content: contentText };
-  if (name !== undefined) out.name = name;
+  if (name != null) out.name = name;
   if (outParts.length > 0) out.parts = outParts;
   return out;
 }

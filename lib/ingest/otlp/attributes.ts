@@ -1,4 +1,5 @@
 /** Typed reads of OTLP attributes: the first key of a priority list that holds a usable value wins. */
+import { NATIVE_LIMITS, nestsDeeperThan } from "../native-schema";
 import type { AttributeValue, Attributes } from "./types";
 
 /** A value and the attribute key it came from (for error paths and docs). */
@@ -37,15 +38,21 @@ export function pickJson(attrs: Attributes, keys: readonly string[]): Picked<unk
   return null;
 }
 
-/** JSON.parse for strings that look like JSON objects/arrays; undefined otherwise. */
+/**
+ * JSON.parse for strings that look like JSON objects/arrays; undefined otherwise,
+ * and also when the value nests deeper than `NATIVE_LIMITS.maxJsonDepth` (the
+ * mapping recurses over it), so such text is treated as plain text.
+ */
 export function parseJsonLoose(text: string): unknown {
   const t = text.trim();
   if (!(t.startsWith("{") || t.startsWith("["))) return undefined;
+  let parsed: unknown;
   try {
-    return JSON.parse(t) as unknown;
+    parsed = JSON.parse(t) as unknown;
   } catch {
     return undefined;
   }
+  return nestsDeeperThan(parsed, NATIVE_LIMITS.maxJsonDepth) ? undefined : parsed;
 }
 
 /** `prefix.{i}.rest` keys grouped by index, in index order: [{rest: value}, …]. */

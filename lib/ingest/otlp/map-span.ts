@@ -108,6 +108,9 @@ export function skipReason(attrs: Attributes): string | null {
   return hasKeyWithPrefix(attrs, LLM_SIGNALS) ? null : "no gen_ai.* or llm.* attributes";
 }
 
+/** Trace fields that come from the span itself rather than an attribute, for error paths. */
+const SPAN_FIELDS: Record<string, string> = { timestamp: "startTimeUnixNano", latencyMs: "endTimeUnixNano" };
+
 const ID_TRACE = /^[0-9a-f]{32}$/;
 const ID_SPAN = /^[0-9a-f]{16}$/;
 const ZERO = BigInt(0);
@@ -173,8 +176,8 @@ export function mapSpan(span: OtlpSpan, context: SpanContext, options: MapSpanOp
     model: take("model", pickString(withInvocation, P.model)),
     modelVersion: take("modelVersion", pickString(attrs, P.modelVersion)),
     route: take("route", pickString(attrs, P.route) ?? pickString(resource, ["driftline.route"])),
-    prompt: promptOf(attrs),
-    response: responseOf(attrs),
+    prompt: take("prompt", promptOf(attrs)),
+    response: take("response", responseOf(attrs)),
     latencyMs,
     ttftMs,
     inputTokens,
@@ -197,9 +200,13 @@ export function mapSpan(span: OtlpSpan, context: SpanContext, options: MapSpanOp
       errors: result.errors.map((e) => {
         const field = e.path.split(/[.[]/)[0] ?? "";
         const key = sources[field];
-        const base = key ? `${spanPath}.attributes[${JSON.stringify(key)}]` : `${spanPath}.${e.path}`;
-        const rest = key ? e.path.slice(field.length) : "";
-        return { path: base + rest, message: e.message };
+        const rest = e.path.slice(field.length);
+        if (SPAN_FIELDS[field]) return { path: `${spanPath}.${SPAN_FIELDS[field]}`, message: e.message };
+        if (!key) return { path: `${spanPath}.${e.path}`, message: e.message };
+        const path = `${spanPath}.attributes[${JSON.stringify(key)}]`;
+        // A prompt or response is built from JSON text or several attributes: name the attribute, say where inside.
+        if (field === "prompt" || field === "response") return { path, message: rest ? `${field}${rest} ${e.message}` : e.message };
+        return { path: path + rest, message: e.message };
       }),
     };
   }
@@ -232,36 +239,49 @@ function invocationParameters(attrs: Attributes): { params: Record<string, unkno
   return { params, flat: typeof model === "string" ? { "llm.invocation_parameters.model": model } : {} };
 }
 
-function promptOf(attrs: Attributes): TraceText | null {
+/** The first source that yields text, with the attribute it came from (`prefix.*` for flattened groups), for error paths. */
+function firstText(sources: Array<[string, () => TraceText | null]>): Picked<TraceText> {
+  for (const [key, read] of sources) {
+    const value = read();
+    if (value !== null) return { value, key };
+  }
+  return null;
+}
+
+function promptOf(attrs: Attributes): Picked<TraceText> {
   const P = ATTRIBUTE_PRIORITY;
   const system = pickJson(attrs, P.systemInstructions) ?? stringAttr(attrs, P.systemInstructions);
   const systemMessage = system ? systemInstructionsMessage(system.value) : null;
   const messages = pickJson(attrs, P.inputMessages);
-  let text: TraceText | null = messages ? toTraceText(messages.value, "user") : null;
-  text ??= legacyMessages(attrs, "gen_ai.prompt", "user");
-  text ??= openInferenceMessages(attrs, "llm.input_messages", "user");
-  text ??= openInferenceCompletionsText(attrs, "llm.prompts", "prompt.text");
-  text ??= toTraceText(attrs["driftline.event.prompt"], "user");
-  text ??= toTraceText(pickString(attrs, P.openLlmetryInput)?.value, "user");
-  text ??= toTraceText(pickString(attrs, P.openInferenceInput)?.value, "user");
-  text ??= toTraceText(pickString(attrs, ["gen_ai.prompt"])?.value, "user");
+  const text = firstText([
+    ["gen_ai.input.messages", () => (messages ? toTraceText(messages.value, "user") : null)],
+    ["gen_ai.prompt.*", () => legacyMessages(attrs, "gen_ai.prompt", "user")],
+    ["llm.input_messages.*", () => openInferenceMessages(attrs, "llm.input_messages", "user")],
+    ["llm.prompts.*", () => openInferenceCompletionsText(attrs, "llm.prompts", "prompt.text")],
+    ["gen_ai.content.prompt", () => toTraceText(attrs["driftline.event.prompt"], "user")],
+    ["traceloop.entity.input", () => toTraceText(pickString(attrs, P.openLlmetryInput)?.value, "user")],
+    ["input.value", () => toTraceText(pickString(attrs, P.openInferenceInput)?.value, "user")],
+    ["gen_ai.prompt", () => toTraceText(pickString(attrs, ["gen_ai.prompt"])?.value, "user")],
+  ]);
   if (!systemMessage) return text;
-  if (text === null) return [systemMessage];
-  return [systemMessage, ...(typeof text === "string" ? [{ role: "user", content: text }] : text)];
+  if (text === null) return { value: [systemMessage], key: "gen_ai.system_instructions" };
+  const rest = typeof text.value === "string" ? [{ role: "user", content: text.value }] : text.value;
+  return { value: [systemMessage, ...rest], key: text.key };
 }
 
-function responseOf(attrs: Attributes): TraceText | null {
+function responseOf(attrs: Attributes): Picked<TraceText> {
   const P = ATTRIBUTE_PRIORITY;
   const messages = pickJson(attrs, P.outputMessages);
-  let text: TraceText | null = messages ? toTraceText(messages.value, "assistant") : null;
-  text ??= legacyMessages(attrs, "gen_ai.completion", "assistant");
-  text ??= openInferenceMessages(attrs, "llm.output_messages", "assistant");
-  text ??= openInferenceCompletionsText(attrs, "llm.choices", "completion.text");
-  text ??= toTraceText(attrs["driftline.event.completion"], "assistant");
-  text ??= toTraceText(pickString(attrs, P.openLlmetryOutput)?.value, "assistant");
-  text ??= toTraceText(pickString(attrs, P.openInferenceOutput)?.value, "assistant");
-  text ??= toTraceText(pickString(attrs, ["gen_ai.completion"])?.value, "assistant");
-  return text;
+  return firstText([
+    ["gen_ai.output.messages", () => (messages ? toTraceText(messages.value, "assistant") : null)],
+    ["gen_ai.completion.*", () => legacyMessages(attrs, "gen_ai.completion", "assistant")],
+    ["llm.output_messages.*", () => openInferenceMessages(attrs, "llm.output_messages", "assistant")],
+    ["llm.choices.*", () => openInferenceCompletionsText(attrs, "llm.choices", "completion.text")],
+    ["gen_ai.content.completion", () => toTraceText(attrs["driftline.event.completion"], "assistant")],
+    ["traceloop.entity.output", () => toTraceText(pickString(attrs, P.openLlmetryOutput)?.value, "assistant")],
+    ["output.value", () => toTraceText(pickString(attrs, P.openInferenceOutput)?.value, "assistant")],
+    ["gen_ai.completion", () => toTraceText(pickString(attrs, ["gen_ai.completion"])?.value, "assistant")],
+  ]);
 }
 
 function stringAttr(attrs: Attributes, keys: readonly string[]): Picked<unknown> {

@@ -385,6 +385,39 @@ describe("attribute conventions", () => {
     expect(mapJson([s("traceloop.span.kind", "workflow"), s("traceloop.entity.input", "{}")]).skipped).toBe(1);
   });
 
+  it("points errors in times and texts at the span field or attribute they came from", () => {
+    const at = "resourceSpans[0].scopeSpans[0].spans[0]";
+    const chat = s("gen_ai.operation.name", "chat");
+    const before2000 = mapJson([chat], { startTimeUnixNano: "900000000000000000", endTimeUnixNano: "900000001000000000" });
+    expect(before2000.rejected[0]?.errors).toEqual([{ path: `${at}.startTimeUnixNano`, message: "must not be before 2000-01-01T00:00:00Z" }]);
+    const twoDays = String(BigInt(START + 2 * 86_400_000) * BigInt(1_000_000));
+    expect(mapJson([chat], { endTimeUnixNano: twoDays }).rejected[0]?.errors).toEqual([
+      { path: `${at}.endTimeUnixNano`, message: "must be at most 86400000 ms" },
+    ]);
+    const long = "x".repeat(1_000_001);
+    const input = JSON.stringify([{ role: "user", parts: [{ type: "text", content: long }] }]);
+    expect(mapJson([chat, s("gen_ai.input.messages", input)]).rejected[0]?.errors).toEqual([
+      { path: `${at}.attributes["gen_ai.input.messages"]`, message: "prompt[0].content must be at most 1000000 characters" },
+    ]);
+    expect(mapJson([chat, s("output.value", long)]).rejected[0]?.errors).toEqual([
+      { path: `${at}.attributes["output.value"]`, message: "must be at most 1000000 characters" },
+    ]);
+  });
+
+  it("treats JSON text nested too deep as plain text instead of overflowing the stack", () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const mapped = mapJson([
+      s("gen_ai.operation.name", "chat"),
+      s("gen_ai.input.messages", `[{"role":"user","parts":[{"type":"blob","v":${deep}}]}]`),
+      s("metadata", `{"a":${deep}}`),
+      s("llm.invocation_parameters", `{"a":${deep}}`),
+      s("input.value", "fallback prompt"),
+    ]);
+    expect(mapped.rejected).toEqual([]);
+    expect(mapped.traces[0]?.trace.prompt).toBe("fallback prompt");
+    expect(mapped.traces[0]?.trace.metadata).not.toHaveProperty("a");
+  });
+
   it("rejects a broken span with paths into the request and keeps its neighbours", () => {
     const bad = mapJson([s("gen_ai.operation.name", "chat"), i("gen_ai.usage.input_tokens", -3)], { spanId: "0000000000000000" });
     expect(bad.rejected).toEqual([

@@ -52,7 +52,11 @@ export async function recordTraces(
   input.traces.forEach((t, i) => {
     if (!firstIndex.has(t.externalId)) firstIndex.set(t.externalId, i);
   });
-  const unique = [...firstIndex.values()].map((i) => input.traces[i]!);
+  // Inserted in one fixed order (by id): two batches that share ids in different orders would otherwise
+  // each wait on the other's uncommitted row of the unique index, a deadlock that failed one of them.
+  const unique = [...firstIndex.values()]
+    .map((i) => input.traces[i]!)
+    .sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
   const insertedIds = new Map<string, string>();
 
   if (unique.length > 0) {
@@ -120,9 +124,12 @@ export async function recordTraces(
         from unnest(${sql.param(backlog.map((b) => b.externalId))}::text[], ${sql.param(backlog.map((b) => b.kind))}::text[]) as u(external_id, kind)
         join inserted i on i.external_id = u.external_id
       )
-      select id, external_id from inserted`);
-    for (const row of (result as unknown as { rows: Array<{ id: string; external_id: string }> }).rows) {
-      insertedIds.set(row.external_id, row.id);
+      select id, encode(convert_to(external_id, 'UTF8'), 'hex') as external_id_hex from inserted`);
+    // The id comes back as hex bytes, not text: PGlite decodes text values with a
+    // TextDecoder that drops a leading U+FEFF, which made a new id starting with
+    // one look like a duplicate.
+    for (const row of (result as unknown as { rows: Array<{ id: string; external_id_hex: string }> }).rows) {
+      insertedIds.set(Buffer.from(row.external_id_hex, "hex").toString("utf8"), row.id);
     }
   }
 

@@ -26,7 +26,7 @@ export const GET = withApiKey<{ id: string }>(async (request, ctx, params) => {
   if (!parsed.success) {
     throw new ValidationError(parsed.error.issues.map((i) => ({ path: `query.${i.path.join(".")}`, message: i.message })), "Invalid query parameters");
   }
-  const trace = await getTrace(ctx.handle.db, ctx.projectId, decodeURIComponent(params.id));
+  const trace = await getTrace(ctx.handle.db, ctx.projectId, params.id);
   if (!trace) throw new NotFoundError("Trace");
   const result = await similarTraces(ctx.handle, ctx.projectId, trace.id, { k: parsed.data.k ?? 10, which: parsed.data.which ?? "prompt" });
   return Response.json({ traceId: trace.id, ...result });
