@@ -11,6 +11,7 @@ export const BENCHMARKS: Benchmark[] = [
   { name: "drift", script: "scripts/bench/drift.ts" },
   { name: "monitors", script: "scripts/bench/monitors.ts" },
   { name: "dashboard", script: "scripts/bench/dashboard.ts", needsBuild: true },
+  { name: "load", script: "scripts/bench/load.ts", needsBuild: true },
 ];
 
 /**

@@ -152,4 +152,23 @@ most ~4× the rows its page needs; a term that occurs nowhere still reads every 
 traces when this was written, not re-measured here). A \`pg_trgm\` GIN index on \`prompt_text\` would fix that but needs
 the extension loaded into PGlite too.`,
   },
+  load: {
+    title: "Load and responsiveness",
+    intro: `The production server on loopback, on PGlite and on the local PostgreSQL, background jobs off while ingest is
+measured; autocannon 9 posts native batches of 10 traces or one OTLP/HTTP JSON export with one GenAI span per request,
+every trace with a fresh id, at increasing concurrency (\`BENCH_LOAD_CONNECTIONS\`, \`BENCH_LOAD_SECONDS\` per level). The
+baseline of each level is the 1-connection level of the same kind: the ratio is how throughput scales. Then
+\`/api/health\` during a backfill: \`BENCH_BACKFILL_TRACES\` traces over 14 days are posted and three monitors are created
+(a 1-hour latency monitor, 6-hour embedding drift and topic drift); the server embeds the texts and backfills the
+monitors while \`/api/health\` is probed every 20 ms until both are done. The baseline is the same probes against the
+same server before the backfill, idle. Target: p99 < 100 ms on PostgreSQL.`,
+    afterword: `Throughput saturates at a few connections (two cores run the server, the database and autocannon); beyond
+that, more connections only queue. On PGlite every statement runs on the server's one thread, and some levels include
+multi-second stalls in which nothing is answered. During a backfill the stalls come from the monitors' statistics,
+which run on the server's event loop (an embedding-drift window takes about 0.1 s on average and up to 0.8 s, from
+\`monitor_results.duration_ms\`, measured once), so the more windows a backfill computes, the more probes wait behind
+one; embedding itself runs in a worker thread and does not show. On PGlite the database's own work (the embedding
+job's inserts, the monitors' window queries) runs on that thread as well. Where request latency matters during
+backfills, run the jobs in \`npm run worker\` processes (\`DRIFTLINE_JOBS=off\` on the web processes, PostgreSQL).`,
+  },
 };
