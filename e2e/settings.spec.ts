@@ -15,10 +15,11 @@ test("an API key is shown once in full, works against the read API, and can be r
   expect(key.length).toBeGreaterThan(20);
   await expect(page.getByRole("cell", { name, exact: true })).toBeVisible();
 
-  // Shown once: after a reload only the prefix is left.
+  // Shown once: after a reload only its last characters identify it.
   await page.reload();
   await expect(page.getByTestId("new-key-value")).toHaveCount(0);
   await expect(page.getByText(key, { exact: true })).toHaveCount(0);
+  await expect(page.getByRole("row", { name: new RegExp(name) }).getByText(`dl_…${key.slice(-4)}`, { exact: true })).toBeVisible();
 
   const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
   const list = await api.get("/api/v1/traces?limit=5");

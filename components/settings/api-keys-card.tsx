@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutationForm } from "./use-mutation-form";
 
-export type ApiKeyItem = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+export type ApiKeyItem = { id: string; name: string; hint: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 
 const day = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "—");
 
@@ -60,7 +60,7 @@ export function ApiKeysCard({ project, keys, canWrite }: { project: string; keys
             <tr key={k.id}>
               <td>{k.name}</td>
               <td>
-                <code>{k.prefix}…</code>
+                <code>{k.hint}</code>
               </td>
               <td>{day(k.createdAt)}</td>
               <td>{day(k.lastUsedAt)}</td>

@@ -2,8 +2,8 @@ import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "
 import { projects } from "./projects";
 
 /**
- * Project API keys. Only a SHA-256 digest of the key is stored; `prefix` keeps
- * the first characters so people can tell keys apart in the UI.
+ * Project API keys. Only a SHA-256 digest of the key is stored; `hint` keeps
+ * its last characters (`dl_…x7Qz`) so people can tell keys apart in lists.
  */
 export const apiKeys = pgTable(
   "api_keys",
@@ -14,7 +14,7 @@ export const apiKeys = pgTable(
     id: uuid("id").notNull().defaultRandom(),
     name: text("name").notNull(),
     keyHash: text("key_hash").notNull(),
-    prefix: text("prefix").notNull(),
+    hint: text("hint").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { bearerToken } from "./api-key-auth";
-import { apiKeyPrefix, generateApiKey, hashApiKey } from "./api-keys";
+import { apiKeyHint, generateApiKey, hashApiKey } from "./api-keys";
 
 describe("API keys", () => {
   it("generates distinct dl_ keys of 43 characters", () => {
@@ -14,9 +14,13 @@ describe("API keys", () => {
     expect(hashApiKey("dl_example")).toBe(createHash("sha256").update("dl_example").digest("hex"));
   });
 
-  it("shows a prefix that never reveals the whole key", () => {
-    expect(apiKeyPrefix("dl_e2e_operator_key_0123456789")).toBe("dl_e2e_ope");
-    expect(apiKeyPrefix("abcdefghijkl")).toBe("abcd");
+  it("identifies a key by its last characters and never reveals most of it", () => {
+    expect(apiKeyHint("dl_e2e_operator_key_0123456789")).toBe("dl_…6789");
+    const key = generateApiKey();
+    expect(apiKeyHint(key)).toBe(`dl_…${key.slice(-4)}`);
+    expect(apiKeyHint("abcdefghijkl")).toBe("…jkl");
+    expect(apiKeyHint("dl_abc")).toBe("…c");
+    expect(apiKeyHint("abc")).toBe("…");
   });
 
   it("reads bearer tokens and bare keys", () => {

@@ -20,7 +20,12 @@ export function hashApiKey(key: string): string {
   return createHash("sha256").update(key, "utf8").digest("hex");
 }
 
-/** What the UI shows to tell keys apart. */
-export function apiKeyPrefix(key: string): string {
-  return key.slice(0, Math.min(10, Math.max(4, key.length - 8)));
+/**
+ * What lists show to tell keys apart: the last four characters (`dl_…x7Qz`),
+ * fewer for a short key so that most of it stays unknown.
+ */
+export function apiKeyHint(key: string): string {
+  const shown = Math.min(4, Math.floor(key.length / 4));
+  const scheme = key.startsWith(KEY_PREFIX) && key.length >= 16 ? KEY_PREFIX : "";
+  return `${scheme}…${shown > 0 ? key.slice(-shown) : ""}`;
 }

@@ -7,7 +7,7 @@ export async function listApiKeys(db: Database, projectId: string) {
     .select({
       id: apiKeys.id,
       name: apiKeys.name,
-      prefix: apiKeys.prefix,
+      hint: apiKeys.hint,
       createdAt: apiKeys.createdAt,
       lastUsedAt: apiKeys.lastUsedAt,
       revokedAt: apiKeys.revokedAt,

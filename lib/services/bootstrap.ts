@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { apiKeys, memberships, projects, users } from "@/db/schema";
-import { apiKeyPrefix, hashApiKey } from "@/lib/auth/api-keys";
+import { apiKeyHint, hashApiKey } from "@/lib/auth/api-keys";
 import { hashPassword, verifyPassword } from "@/lib/auth/passwords";
 
 export type BootstrapInput = {
@@ -60,7 +60,7 @@ export async function applyBootstrap(db: Database, input: BootstrapInput): Promi
       const keyHash = hashApiKey(input.apiKey);
       const inserted = await db
         .insert(apiKeys)
-        .values({ projectId, name: "DRIFTLINE_INIT_API_KEY", keyHash, prefix: apiKeyPrefix(input.apiKey) })
+        .values({ projectId, name: "DRIFTLINE_INIT_API_KEY", keyHash, hint: apiKeyHint(input.apiKey) })
         .onConflictDoNothing()
         .returning({ id: apiKeys.id });
       if (inserted.length > 0) created.push(`API key for ${input.projectSlug}`);

@@ -71,7 +71,7 @@ export async function runKeys(argv: string[], io: Io): Promise<number> {
         for (const k of keys) {
           const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : "active";
           const used = k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : "never used";
-          io.stdout.write(`${k.id}  ${k.prefix}…  ${k.name}  ${state}, ${used}\n`);
+          io.stdout.write(`${k.id}  ${k.hint}  ${k.name}  ${state}, ${used}\n`);
         }
       }
       return 0;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { apiKeys } from "@/db/schema";
-import { apiKeyPrefix, generateApiKey, hashApiKey } from "@/lib/auth/api-keys";
+import { apiKeyHint, generateApiKey, hashApiKey } from "@/lib/auth/api-keys";
 import { authorize, type ServiceContext } from "@/lib/services/context";
 import { ValidationError } from "@/lib/services/errors";
 
@@ -12,7 +12,7 @@ export const CreateApiKeyInput = z.object({
 /** Creates a key and returns it in full — the only time it is ever shown; only its digest is stored. */
 export async function createApiKey(
   { ctx, input }: { ctx: ServiceContext; input: z.input<typeof CreateApiKeyInput> },
-): Promise<{ id: string; key: string; prefix: string; name: string }> {
+): Promise<{ id: string; key: string; hint: string; name: string }> {
   authorize(ctx.actor, "keys.write");
   const parsed = CreateApiKeyInput.safeParse(input);
   if (!parsed.success) {
@@ -21,7 +21,7 @@ export async function createApiKey(
   const key = generateApiKey();
   const [row] = await ctx.db
     .insert(apiKeys)
-    .values({ projectId: parsed.data.projectId, name: parsed.data.name, keyHash: hashApiKey(key), prefix: apiKeyPrefix(key) })
-    .returning({ id: apiKeys.id, prefix: apiKeys.prefix, name: apiKeys.name });
-  return { id: row!.id, key, prefix: row!.prefix, name: row!.name };
+    .values({ projectId: parsed.data.projectId, name: parsed.data.name, keyHash: hashApiKey(key), hint: apiKeyHint(key) })
+    .returning({ id: apiKeys.id, hint: apiKeys.hint, name: apiKeys.name });
+  return { id: row!.id, key, hint: row!.hint, name: row!.name };
 }
