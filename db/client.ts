@@ -1,4 +1,5 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
@@ -103,20 +104,24 @@ function openInThisProcess(): Set<string> {
 /**
  * The embedded database is a single-process database: two processes writing
  * one directory corrupt it. A lock file next to it names the process that has
- * it open; a second opener is refused with that name. A stale lock left by a
- * process that died (SIGKILL, a crash, a power cut) is taken over — also when
- * it names this very process's pid, which happens whenever a container is
- * restarted (the server is pid 1 again): whether this process holds the lock
- * is known from its own records, not from the pid.
+ * it open (`pid host`); a second opener is refused with that name. A stale
+ * lock left by a process that died (SIGKILL, a crash, a power cut) on this
+ * host is taken over — also when it names this very process's pid, which
+ * happens whenever a container is restarted (the server is pid 1 again):
+ * whether this process holds the lock is known from its own records, not from
+ * the pid. A lock written on another host (another container sharing the
+ * volume, which may well be pid 1 too) cannot be checked from here, so it is
+ * refused, with the way to clear it.
  */
 function lockDataDir(dataDir: string): () => void {
   mkdirSync(path.dirname(dataDir), { recursive: true });
   const lockFile = `${dataDir}.lock`;
   const mine = openInThisProcess();
+  const host = hostname();
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockFile, "wx");
-      writeSync(fd, String(process.pid));
+      writeSync(fd, `${process.pid} ${host}`);
       closeSync(fd);
       mine.add(lockFile);
       return () => {
@@ -125,7 +130,14 @@ function lockDataDir(dataDir: string): () => void {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number(readFileSync(lockFile, "utf8").trim());
+      const [pidText = "", holderHost = host] = readFileSync(lockFile, "utf8").trim().split(/\s+/);
+      const holder = Number(pidText);
+      if (holderHost !== host) {
+        throw new Error(
+          `the embedded database at ${dataDir} is locked by process ${holder} on host ${holderHost}. ` +
+            `If no process there uses it any more, delete ${lockFile}; to share one database between hosts, point DATABASE_URL at a PostgreSQL server.`,
+        );
+      }
       const held = holder === process.pid ? mine.has(lockFile) : Number.isInteger(holder) && holder > 0 && processAlive(holder);
       if (held) {
         throw new Error(

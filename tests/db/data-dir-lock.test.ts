@@ -2,7 +2,7 @@
 // and a lock left behind by a process that died is taken over.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
@@ -13,7 +13,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 async function roundTrip(dataDir: string): Promise<void> {
   const handle = await openDatabase({ dataDir });
   try {
-    expect(readFileSync(`${dataDir}.lock`, "utf8")).toBe(String(process.pid));
+    expect(readFileSync(`${dataDir}.lock`, "utf8")).toBe(`${process.pid} ${hostname()}`);
     expect(await handle.query<{ one: number }>("select 1 as one")).toEqual([{ one: 1 }]);
   } finally {
     await handle.close();
@@ -55,7 +55,17 @@ describe("the embedded database's lock", () => {
 
   it("takes over a stale lock that names this process's pid (a restarted container's server is pid 1 again)", async () => {
     const dataDir = path.join(root, "recycled-pid");
-    writeFileSync(`${dataDir}.lock`, String(process.pid));
+    writeFileSync(`${dataDir}.lock`, `${process.pid} ${hostname()}`);
     await roundTrip(dataDir);
+    const legacy = path.join(root, "recycled-pid-legacy");
+    writeFileSync(`${legacy}.lock`, String(process.pid));
+    await roundTrip(legacy);
+  });
+
+  it("refuses a lock written on another host, even one naming this pid (two containers sharing a volume)", async () => {
+    const dataDir = path.join(root, "other-host");
+    writeFileSync(`${dataDir}.lock`, `${process.pid} another-container`);
+    await expect(openDatabase({ dataDir })).rejects.toThrow(/locked by process \d+ on host another-container.*delete .*other-host\.lock/);
+    expect(readFileSync(`${dataDir}.lock`, "utf8")).toBe(`${process.pid} another-container`);
   });
 });
