@@ -27,16 +27,20 @@ export const API_KEY_CACHE_MS = 1_000;
 const MAX_CACHED_KEYS = 10_000;
 
 type Cached = { principal: ApiKeyPrincipal; until: number };
-type Global = typeof globalThis & { __driftlineApiKeyCache?: Map<string, Cached> };
-function keyCache(): Map<string, Cached> {
+/** The cache, and a generation that every `forgetApiKeys` moves on. */
+type KeyCache = { entries: Map<string, Cached>; generation: number };
+type Global = typeof globalThis & { __driftlineApiKeyCache?: KeyCache };
+function keyCache(): KeyCache {
   const store = globalThis as Global;
-  store.__driftlineApiKeyCache ??= new Map();
+  store.__driftlineApiKeyCache ??= { entries: new Map(), generation: 0 };
   return store.__driftlineApiKeyCache;
 }
 
 /** Drops every key this process has cached: called when a key is revoked or a project's settings change. */
 export function forgetApiKeys(): void {
-  keyCache().clear();
+  const cache = keyCache();
+  cache.entries.clear();
+  cache.generation++;
 }
 
 /**
@@ -52,12 +56,15 @@ export async function authenticateApiKey(db: Database, authorization: string | n
   }
   const digest = hashApiKey(token);
   const cache = keyCache();
-  const hit = cache.get(digest);
+  const hit = cache.entries.get(digest);
   const nowMs = Date.now();
   if (hit && hit.until > nowMs) return hit.principal;
+  const generation = cache.generation;
   const principal = await lookUpApiKey(db, digest);
-  if (cache.size >= MAX_CACHED_KEYS) cache.clear();
-  cache.set(digest, { principal, until: nowMs + API_KEY_CACHE_MS });
+  // A revoke or settings change while this lookup ran may have been read too late by it: keep nothing then.
+  if (cache.generation !== generation) return principal;
+  if (cache.entries.size >= MAX_CACHED_KEYS) cache.entries.clear();
+  cache.entries.set(digest, { principal, until: nowMs + API_KEY_CACHE_MS });
   return principal;
 }
 
