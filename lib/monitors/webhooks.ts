@@ -69,23 +69,28 @@ async function send(d: Claimed, fetchImpl: typeof fetch | undefined, timeoutMs: 
 /**
  * POSTs with node:http(s) through a lookup that refuses internal addresses,
  * so the connection goes to the address that was checked; redirects are not
- * followed.
+ * followed. The status is the answer: the body is not read. `timeoutMs`
+ * bounds the whole call, so a receiver that trickles its answer cannot hold
+ * up the deliveries behind it.
  */
 function guardedPost(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ ok: boolean; status: number }> {
   const request = url.startsWith("https:") ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: "POST", headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) }, lookup: guardedLookup(privateWebhooksAllowed()) as never, timeout: timeoutMs },
+      { method: "POST", headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) }, lookup: guardedLookup(privateWebhooksAllowed()) as never },
       (res) => {
-        res.resume();
+        clearTimeout(deadline);
         const status = res.statusCode ?? 0;
-        res.on("end", () => resolve({ ok: status >= 200 && status < 300, status }));
-        res.on("error", reject);
+        res.destroy();
+        resolve({ ok: status >= 200 && status < 300, status });
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on("error", reject);
+    const deadline = setTimeout(() => req.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    req.on("error", (error) => {
+      clearTimeout(deadline);
+      reject(error);
+    });
     req.end(body);
   });
 }

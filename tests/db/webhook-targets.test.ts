@@ -14,6 +14,14 @@ describe.each(dbTargets())("webhook targets on $name", (target) => {
   const hits: string[] = [];
   const server = createServer((req, res) => {
     hits.push(req.url ?? "");
+    if (req.url === "/trickle") {
+      // Answers 200 at once, then sends its body one byte at a time, forever.
+      res.writeHead(200, { "content-type": "text/plain" });
+      const drip = setInterval(() => res.write("."), 200);
+      res.on("close", () => clearInterval(drip));
+      return;
+    }
+    if (req.url === "/silent") return; // never answers
     res.end();
   });
   let port = 0;
@@ -65,5 +73,23 @@ describe.each(dbTargets())("webhook targets on $name", (target) => {
     await handle.db.insert(alertDeliveries).values({ projectId, alertId: crypto.randomUUID(), channelId: allowed.id, event: "firing", payload: { event: "alert.firing" } });
     expect(await deliverDueAlerts(handle)).toMatchObject({ claimed: 1, delivered: 1 });
     expect(hits).toEqual(["/allowed"]);
+  });
+
+  it("takes the status as the answer and bounds the whole call, so a slow receiver holds up nothing", async () => {
+    process.env.DRIFTLINE_ALLOW_PRIVATE_WEBHOOKS = "1";
+    const trickle = await createAlertChannel({ ctx: operator(), input: { projectId, name: "trickle", kind: "webhook", url: `http://localhost:${port}/trickle` } });
+    const silent = await createAlertChannel({ ctx: operator(), input: { projectId, name: "silent", kind: "webhook", url: `http://localhost:${port}/silent` } });
+    await handle.db.insert(alertDeliveries).values([
+      { projectId, alertId: crypto.randomUUID(), channelId: trickle.id, event: "firing", payload: { event: "alert.firing" } },
+      { projectId, alertId: crypto.randomUUID(), channelId: silent.id, event: "firing", payload: { event: "alert.firing" } },
+    ]);
+    const started = Date.now();
+    expect(await deliverDueAlerts(handle, { timeoutMs: 1_000 })).toMatchObject({ claimed: 2, delivered: 1, retried: 1 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const [retried] = await handle.query<{ last_error: string }>(
+      "select last_error from alert_deliveries where channel_id = $1",
+      [silent.id],
+    );
+    expect(retried!.last_error).toMatch(/timed out after 1000 ms/);
   });
 });
