@@ -29,9 +29,9 @@ async function store(ctx: IngestContext, traces: NormalizedTrace[], scoreSource:
   } catch (error) {
     // One transaction per batch: a failed statement stored nothing. Only when the connection is
     // lost during the commit itself is the outcome unknown (the commit may have landed) — and a
-    // retry is safe either way, as each trace id is stored once.
+    // retry is safe either way for traces that carry an id (every OTLP span does), as each id is stored once.
     console.error("[driftline] ingest: storing a batch failed:", error instanceof Error ? error.message : error);
-    throw new UnavailableError("The database is unavailable; retry later (a retry is safe: each trace id is stored once)");
+    throw new UnavailableError("The database is unavailable; retry later (a retry is safe for traces sent with an id: each id is stored once)");
   }
 }
 
