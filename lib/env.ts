@@ -49,6 +49,7 @@ const envSchema = z
     ),
     DRIFTLINE_ALLOW_PRIVATE_WEBHOOKS: optionalString.pipe(z.enum(["0", "1", "true", "false"], "must be 1 or 0").optional()),
     DRIFTLINE_JOBS: optionalString.pipe(z.enum(["on", "off"], "must be on or off").optional()),
+    DRIFTLINE_STATS_THREAD: optionalString.pipe(z.enum(["on", "off"], "must be on or off").optional()),
     DRIFTLINE_RATE_LIMIT: optionalString.pipe(
       z
         .string()

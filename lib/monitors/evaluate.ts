@@ -1,6 +1,7 @@
 import type { DatabaseHandle } from "@/db/client";
 import type { Monitor, MonitorSegment, MonitorVerdict } from "@/db/schema";
-import { compareEmbeddings, projectTo2d, type Matrix } from "@/lib/drift";
+import type { Matrix } from "@/lib/drift";
+import { compute } from "./compute";
 import { resolveThresholds, type ThresholdsOf } from "./config";
 import {
   chooseEmbeddingModel,
@@ -14,7 +15,6 @@ import {
 } from "./data";
 import { evaluateMetricStream } from "./metric-detectors";
 import { compareAnswerDistances, compareTopicQuality, type Outcome } from "./outcomes";
-import { assignTopics, evaluateTopicDrift, fitTopics, labelGroups } from "./topics";
 import { compareVersionChange, detectVersionChanges } from "./version-changes";
 import type { MonitorWindows, TimeRange } from "./windows";
 
@@ -79,7 +79,7 @@ async function embeddingDrift(handle: DatabaseHandle, monitor: MonitorLike, wind
     if (ref.x.rows < t.minSamples || cur.x.rows < t.minSamples) {
       return insufficient(`fewer than ${t.minSamples} ${kind} embeddings of ${model.name} on a side`, sizes);
     }
-    const comparison = compareEmbeddings(ref.x, cur.x, { seed, permutations: t.permutations, thresholds: { alpha, psi: 0.1, auc: t.auc } });
+    const comparison = await compute("compareEmbeddings", ref.x, cur.x, { seed, permutations: t.permutations, thresholds: { alpha, psi: 0.1, auc: t.auc } });
     drift ||= comparison.drift;
     minP = Math.min(minP, comparison.mmd.pValue * kinds.length);
     maxAuc = Math.max(maxAuc, comparison.classifier.auc);
@@ -88,7 +88,7 @@ async function embeddingDrift(handle: DatabaseHandle, monitor: MonitorLike, wind
       // Rows are in sample order (a seeded random order), so the first N are a random subsample.
       const r = head(ref.x, t.projectionSample);
       const c = head(cur.x, t.projectionSample);
-      const projection = projectTo2d(r, c);
+      const projection = await compute("projectTo2d", r, c);
       artefacts[`${kind}Projection`] = {
         explainedVariance: projection.explainedVariance,
         points: [
@@ -119,7 +119,8 @@ async function topicDrift(handle: DatabaseHandle, monitor: MonitorLike, windows:
     return insufficient(`needs ${2 * t.minSamples} reference and ${t.minSamples} current prompt embeddings`, sizes);
   }
   const toRows = (w: EmbeddingWindow) => w.traceIds.map((traceId, i) => ({ traceId, text: w.texts[i] ?? "" }));
-  const outcome = evaluateTopicDrift(
+  const outcome = await compute(
+    "evaluateTopicDrift",
     { x: ref.x, texts: toRows(ref) },
     { x: cur.x, texts: toRows(cur) },
     { topics: t.topics, alpha: t.alpha, psi: t.psi, emergingShare: t.emergingShare, emergingMinSize: t.emergingMinSize, seed: monitorSeed(monitor) },
@@ -151,9 +152,9 @@ async function conceptDrift(handle: DatabaseHandle, monitor: MonitorLike, window
   const sizes = { reference: ref.x.rows, current: cur.x.rows, referenceAvailable: ref.available, currentAvailable: cur.available };
   if (ref.x.rows < t.minSamples || cur.x.rows < t.minSamples) return insufficient(`fewer than ${t.minSamples} prompts on a side`, sizes);
   const seed = monitorSeed(monitor);
-  const topics = fitTopics(ref.x, { k: t.topics, seed });
-  const refTopics = assignTopics(ref.x, topics);
-  const curTopics = assignTopics(cur.x, topics);
+  const topics = await compute("fitTopics", ref.x, { k: t.topics, seed });
+  const refTopics = await compute("assignTopics", ref.x, topics);
+  const curTopics = await compute("assignTopics", cur.x, topics);
   const outcomes = await loadOutcomes(handle, monitor.projectId, [...ref.traceIds, ...cur.traceIds]);
   const none: Outcome = { refused: false, error: false, scores: {} };
   const quality = compareTopicQuality(
@@ -164,7 +165,7 @@ async function conceptDrift(handle: DatabaseHandle, monitor: MonitorLike, window
   );
   const answers =
     t.answerPairs > 0 ? await answerDrift(handle, monitor.projectId, model, cur, ref, windows.reference, t) : null;
-  const labels = labelGroups(ref.x, ref.traceIds.map((traceId, i) => ({ traceId, text: ref.texts[i] ?? "" })), refTopics, topics.k, topics.centroids);
+  const labels = await compute("labelGroups", ref.x, ref.traceIds.map((traceId, i) => ({ traceId, text: ref.texts[i] ?? "" })), refTopics, topics.k, topics.centroids);
   const significant = quality.comparisons.filter((c) => c.significant);
   const minAdjusted = Math.min(1, ...quality.comparisons.map((c) => c.adjustedP), answers?.pValue ?? 1);
   return {
