@@ -11,11 +11,9 @@
 //   --quick: 20,000 traces, 2,000 vectors, 5 runs per API (the env variables still win).
 //   --json <file> also writes the results for `npm run bench` (scripts/bench/results.ts).
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
 import { chromium } from "@playwright/test";
-import pg from "pg";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { ensureEmbeddingModel } from "@/db/embedding-index";
 import { runMigrations } from "@/db/migrate";
@@ -28,6 +26,7 @@ import { getRouting } from "@/lib/queries/routing";
 import { getMatchedComparison } from "@/lib/queries/routing-matched";
 import { searchTraces } from "@/lib/queries/traces-list";
 import { applyBootstrap } from "@/lib/services/bootstrap";
+import { createScratchDatabase } from "../../tests/scratch-database";
 import { benchRow, isQuick, writeBenchSection, type BenchRow } from "./results";
 
 const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -123,14 +122,8 @@ async function load(handle: DatabaseHandle, projectId: string, now: Date): Promi
 }
 
 async function main(): Promise<void> {
-  const dbName = `driftline_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  await admin.end();
-  const url = new URL(BASE_URL);
-  url.pathname = `/${dbName}`;
-  const dbUrl = url.toString();
+  const scratch = await createScratchDatabase(BASE_URL, "driftline_bench");
+  const dbUrl = scratch.url;
   const handle = await openDatabase({ url: dbUrl, maxConnections: 8 });
   let server: ChildProcess | undefined;
   let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
@@ -364,10 +357,7 @@ async function main(): Promise<void> {
       log(`kept database ${dbUrl}`);
       return;
     }
-    const cleanup = new pg.Client({ connectionString: BASE_URL });
-    await cleanup.connect();
-    await cleanup.query(`drop database if exists ${dbName} with (force)`);
-    await cleanup.end();
+    await scratch.drop();
   }
 }
 

@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
+import { createScratchDatabase } from "../scratch-database";
 
 /**
  * The databases every database test runs against: an in-memory PGlite always,
@@ -26,23 +25,14 @@ export function dbTargets(): DbTarget[] {
     targets.push({
       name: "postgres",
       async open() {
-        const dbName = `driftline_test_${randomBytes(6).toString("hex")}`;
-        const admin = new pg.Client({ connectionString: url });
-        await admin.connect();
-        await admin.query(`create database ${dbName}`);
-        await admin.end();
-        const dbUrl = new URL(url);
-        dbUrl.pathname = `/${dbName}`;
-        const handle = await openDatabase({ url: dbUrl.toString(), maxConnections: 4 });
+        const scratch = await createScratchDatabase(url, "driftline_test");
+        const handle = await openDatabase({ url: scratch.url, maxConnections: 4 });
         await runMigrations(handle);
         return {
           ...handle,
           async dispose() {
             await handle.close();
-            const cleanup = new pg.Client({ connectionString: url });
-            await cleanup.connect();
-            await cleanup.query(`drop database if exists ${dbName} with (force)`);
-            await cleanup.end();
+            await scratch.drop();
           },
         };
       },
