@@ -215,16 +215,44 @@ export function fitPca(x: Matrix, k: number): Pca {
   return { mean, components: vectors, explainedVariance: values, k: kk, d };
 }
 
-/** Coordinates of each row of x on the PCA axes (rows × k). */
+/**
+ * Coordinates of each row of x on the PCA axes (rows × k). Each row is centred
+ * once and meets four axes per pass; every coordinate is still summed over
+ * the dimensions in order, so the result is the plain dot products exactly.
+ */
 export function projectPca(pca: Pca, x: Matrix): Matrix {
-  const { k, d } = pca;
+  const { k, d, mean, components } = pca;
   const out = new Float64Array(x.rows * k);
+  const row = new Float64Array(d);
   for (let i = 0; i < x.rows; i++) {
     const o = i * d;
-    for (let c = 0; c < k; c++) {
-      let s = 0;
+    for (let t = 0; t < d; t++) row[t] = x.data[o + t]! - mean[t]!;
+    let c = 0;
+    for (; c + 3 < k; c += 4) {
+      const o0 = c * d;
+      const o1 = o0 + d;
+      const o2 = o1 + d;
+      const o3 = o2 + d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let t = 0; t < d; t++) {
+        const v = row[t]!;
+        s0 += v * components[o0 + t]!;
+        s1 += v * components[o1 + t]!;
+        s2 += v * components[o2 + t]!;
+        s3 += v * components[o3 + t]!;
+      }
+      out[i * k + c] = s0;
+      out[i * k + c + 1] = s1;
+      out[i * k + c + 2] = s2;
+      out[i * k + c + 3] = s3;
+    }
+    for (; c < k; c++) {
       const oc = c * d;
-      for (let t = 0; t < d; t++) s += (x.data[o + t]! - pca.mean[t]!) * pca.components[oc + t]!;
+      let s = 0;
+      for (let t = 0; t < d; t++) s += row[t]! * components[oc + t]!;
       out[i * k + c] = s;
     }
   }
