@@ -15,10 +15,15 @@ export async function boot(): Promise<void> {
   try {
     const handle = await getDatabase();
     console.log(`[driftline] database ready (${handle.driver})`);
-    if (env().DRIFTLINE_JOBS !== "off") {
-      const { startRunner } = await import("@/lib/jobs/runner");
-      const { defaultTasks } = await import("@/lib/jobs/tasks");
-      const runner = startRunner(handle, defaultTasks({ leaseMs: jobLeaseMs() }));
+    const { startRunner } = await import("@/lib/jobs/runner");
+    const { defaultTasks } = await import("@/lib/jobs/tasks");
+    const { analyzeTask } = await import("@/lib/jobs/analyze");
+    // With the jobs off, the embedded database still needs its planner statistics kept: PGlite has
+    // no autovacuum, and no other process can open it to do that.
+    const tasks =
+      env().DRIFTLINE_JOBS !== "off" ? defaultTasks({ leaseMs: jobLeaseMs() }) : handle.driver === "pglite" ? [analyzeTask()] : [];
+    if (tasks.length > 0) {
+      const runner = startRunner(handle, tasks);
       console.log(`[driftline] background jobs: ${runner.tasks.join(", ")}`);
       for (const signal of ["SIGINT", "SIGTERM"] as const) {
         // Stop the jobs, then close the database (which releases the embedded database's lock).
