@@ -2,33 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { projects } from "@/db/schema";
 import { analyzeGrowingTables } from "@/lib/jobs/analyze";
-import type { NormalizedTrace } from "@/lib/ingest/types";
 import { recordTraces } from "@/lib/services/traces/record-traces";
+import { minimalTrace } from "../fixtures/trace";
 import { dbTargets } from "./targets";
 
-const trace = (i: number): NormalizedTrace => ({
-  externalId: `a-${i}`,
-  timestamp: new Date("2026-11-01T00:00:00Z"),
-  provider: null,
-  model: "m",
-  modelVersion: null,
-  route: null,
-  prompt: `question ${i}`,
-  response: `answer ${i}`,
-  latencyMs: 10,
-  ttftMs: null,
-  inputTokens: null,
-  outputTokens: null,
-  costUsd: null,
-  status: "ok",
-  error: null,
-  finishReason: null,
-  userId: null,
-  sessionId: null,
-  tags: [],
-  metadata: {},
-  scores: { s: 1 },
-});
+const trace = (i: number) => minimalTrace(`a-${i}`, { prompt: `question ${i}`, response: `answer ${i}`, scores: { s: 1 } });
 
 describe.each(dbTargets())("statistics upkeep on $name", (target) => {
   let handle: DatabaseHandle & { dispose(): Promise<void> };

@@ -1,34 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { projects } from "@/db/schema";
-import type { NormalizedTrace } from "@/lib/ingest/types";
 import { getTrace } from "@/lib/queries/traces-read";
 import { recordTraces } from "@/lib/services/traces/record-traces";
+import { minimalTrace } from "../fixtures/trace";
 import { dbTargets } from "./targets";
 
-const trace = (externalId: string): NormalizedTrace => ({
-  externalId,
-  timestamp: new Date("2026-11-01T00:00:00Z"),
-  provider: null,
-  model: "m",
-  modelVersion: null,
-  route: null,
-  prompt: "q",
-  response: "a",
-  latencyMs: 10,
-  ttftMs: null,
-  inputTokens: null,
-  outputTokens: null,
-  costUsd: null,
-  status: "ok",
-  error: null,
-  finishReason: null,
-  userId: null,
-  sessionId: null,
-  tags: [],
-  metadata: {},
-  scores: {},
-});
+const trace = (externalId: string) => minimalTrace(externalId);
 
 describe.each(dbTargets())("recordTraces on $name", (target) => {
   let handle: DatabaseHandle & { dispose(): Promise<void> };
