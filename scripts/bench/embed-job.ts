@@ -9,8 +9,6 @@
 //   BENCH_TRACES         traces for the static model (default 5000)
 //   BENCH_MINILM_TRACES  traces for the MiniLM-shaped model (default 300; ≈100× the cost per text)
 //   BENCH_MODELS         static,minilm (default both)
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { ensureEmbeddingModel } from "@/db/embedding-index";
 import { runMigrations } from "@/db/migrate";
@@ -22,6 +20,7 @@ import { analyzeGrowingTables } from "@/lib/jobs/analyze";
 import { nearestTraces } from "@/lib/queries/nearest-traces";
 import { parseNativeBatch } from "@/lib/ingest/validate-native";
 import { recordTraces } from "@/lib/services/traces/record-traces";
+import { createScratchDatabase } from "../../tests/scratch-database";
 import { defaultMiniLmOptions, ensureMiniLmShapedModel } from "../models/build-minilm-shaped";
 import { benchRow, isQuick, writeBenchSection } from "./results";
 
@@ -61,20 +60,14 @@ function embedderOptions(key: ModelKey): CreateEmbedderOptions {
 
 /** A fresh database on the server, dropped after `run`. */
 async function withDatabase<T>(run: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-  const dbName = `driftline_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const url = new URL(base);
-  url.pathname = `/${dbName}`;
-  const handle = await openDatabase({ url: url.toString(), maxConnections: 4 });
+  const scratch = await createScratchDatabase(base, "driftline_bench");
+  const handle = await openDatabase({ url: scratch.url, maxConnections: 4 });
   try {
     await runMigrations(handle);
     return await run(handle);
   } finally {
     await handle.close();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 

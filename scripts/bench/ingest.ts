@@ -87,27 +87,28 @@ const RAW_COLUMNS = [
   "finish_reason", "user_id", "session_id", "tags", "metadata",
 ];
 
-/** The same rows as one plain multi-row INSERT of the trace columns (no validation, scores, backlog or HTTP), timed around the query. */
-async function rawInsert(pool: pg.Pool, projectId: string, rows: Trace[]): Promise<number> {
-  const values: unknown[] = [];
-  const tuples = rows.map((t, r) => {
-    values.push(
-      projectId, t.id, t.timestamp, t.provider, t.model, t.modelVersion, t.route, JSON.stringify(t.prompt),
-      JSON.stringify(t.response), t.prompt[1]!.content, t.response, t.latencyMs, t.ttftMs, t.inputTokens,
-      t.outputTokens, t.costUsd, t.status, t.finishReason, t.userId, t.sessionId, t.tags, JSON.stringify(t.metadata),
-    );
-    return `(${RAW_COLUMNS.map((_, c) => `$${r * RAW_COLUMNS.length + c + 1}`).join(",")})`;
-  });
-  const t0 = performance.now();
-  await pool.query(`insert into traces (${RAW_COLUMNS.join(",")}) values ${tuples.join(",")}`, values);
-  return performance.now() - t0;
-}
-
 /** Multi-row INSERT text and values for `rows` of `columns` (one tuple per row). */
 function multiRow(table: string, columns: string[], rows: unknown[][]): { text: string; values: unknown[] } {
   const values = rows.flat();
   const tuples = rows.map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(",")})`);
   return { text: `insert into ${table} (${columns.join(",")}) values ${tuples.join(",")}`, values };
+}
+
+/** One trace's values in RAW_COLUMNS order. */
+function traceValues(projectId: string, t: Trace): unknown[] {
+  return [
+    projectId, t.id, t.timestamp, t.provider, t.model, t.modelVersion, t.route, JSON.stringify(t.prompt),
+    JSON.stringify(t.response), t.prompt[1]!.content, t.response, t.latencyMs, t.ttftMs, t.inputTokens,
+    t.outputTokens, t.costUsd, t.status, t.finishReason, t.userId, t.sessionId, t.tags, JSON.stringify(t.metadata),
+  ];
+}
+
+/** The same rows as one plain multi-row INSERT of the trace columns (no validation, scores, backlog or HTTP), timed around the query. */
+async function rawInsert(pool: pg.Pool, projectId: string, rows: Trace[]): Promise<number> {
+  const insert = multiRow("traces", RAW_COLUMNS, rows.map((t) => traceValues(projectId, t)));
+  const t0 = performance.now();
+  await pool.query(insert.text, insert.values);
+  return performance.now() - t0;
 }
 
 /**
@@ -118,11 +119,7 @@ function multiRow(table: string, columns: string[], rows: unknown[][]): { text: 
  */
 async function rawInsertSameRows(pool: pg.Pool, projectId: string, rows: Trace[]): Promise<number> {
   const ids = rows.map(() => randomUUID());
-  const traceRows = rows.map((t, r) => [
-    ids[r], projectId, t.id, t.timestamp, t.provider, t.model, t.modelVersion, t.route, JSON.stringify(t.prompt),
-    JSON.stringify(t.response), t.prompt[1]!.content, t.response, t.latencyMs, t.ttftMs, t.inputTokens,
-    t.outputTokens, t.costUsd, t.status, t.finishReason, t.userId, t.sessionId, t.tags, JSON.stringify(t.metadata),
-  ]);
+  const traceRows = rows.map((t, r) => [ids[r], ...traceValues(projectId, t)]);
   const traces = multiRow("traces", ["id", ...RAW_COLUMNS], traceRows);
   const scores = multiRow(
     "scores",

@@ -11,7 +11,6 @@
 //   --json <file> also writes the results for `npm run bench` (scripts/bench/results.ts).
 //   TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) — a fresh
 //   database is created and dropped.
-import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
@@ -27,6 +26,7 @@ import { runMonitorWindow } from "@/lib/monitors/run";
 import { assignTopics, evaluateTopicDrift, fitTopics } from "@/lib/monitors/topics";
 import { compareVersions } from "@/lib/monitors/version-compare";
 import { windowsAt } from "@/lib/monitors/windows";
+import { createScratchDatabase } from "../../tests/scratch-database";
 import { benchRow, isQuick, writeBenchSection, type BenchRow } from "./results";
 
 const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -174,13 +174,11 @@ const KINDS: Array<{ kind: MonitorKind; thresholds: Record<string, unknown> }> =
   { kind: "metric", thresholds: { metric: "latency_ms" } },
 ];
 
-const dbName = `driftline_bench_monitors_${randomBytes(4).toString("hex")}`;
+const scratch = await createScratchDatabase(BASE_URL, "driftline_bench_monitors");
+const dbName = scratch.name;
 const admin = new pg.Client({ connectionString: BASE_URL });
 await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(BASE_URL);
-url.pathname = `/${dbName}`;
-const handle = await openDatabase({ url: url.toString(), maxConnections: 4 });
+const handle = await openDatabase({ url: scratch.url, maxConnections: 4 });
 const rows: string[] = [];
 const results: BenchRow[] = [];
 const detail: string[][] = [];
@@ -223,8 +221,8 @@ try {
   }
 } finally {
   await handle.close();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
   await admin.end();
+  await scratch.drop();
 }
 console.log(
   "\n| kind | traces in windows | full run (ms) | heap growth (MB) | plain SQL fetch of the windows' rows (ms) | run / fetch | statistics on pre-loaded arrays (ms) | run / statistics | verdict |",
