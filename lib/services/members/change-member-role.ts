@@ -2,10 +2,9 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { memberships } from "@/db/schema";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { NotFoundError } from "@/lib/services/errors";
 import { parseInput } from "@/lib/services/projects/parse-input";
 import { MemberRole } from "./add-member";
-import { assertAnotherAdmin } from "./last-admin";
+import { assertAnotherAdmin, lockMembership } from "./last-admin";
 
 export const ChangeMemberRoleInput = z.object({ projectId: z.uuid(), userId: z.uuid("is not a user id"), role: MemberRole });
 
@@ -13,12 +12,7 @@ export async function changeMemberRole({ ctx, input }: { ctx: ServiceContext; in
   authorize(ctx.actor, "members.write");
   const data = parseInput(ChangeMemberRoleInput, input);
   return ctx.db.transaction(async (tx) => {
-    const [current] = await tx
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.projectId, data.projectId), eq(memberships.userId, data.userId)))
-      .for("update");
-    if (!current) throw new NotFoundError("Member");
+    const current = await lockMembership(tx, data.projectId, data.userId);
     if (current.role === "admin" && data.role !== "admin") await assertAnotherAdmin(tx, data.projectId, data.userId);
     await tx
       .update(memberships)
