@@ -3,26 +3,19 @@
  * so tokenising and inference never block the web server's event loop. Requests are answered in
  * order; a worker that dies is replaced on the next call and reloads the same model.
  */
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { findWorkerScript } from "@/lib/worker-script";
 import type { RuntimeSpec, WorkerRequest, WorkerResponse } from "./embed-runtime.mjs";
 import { EmbedderClosedError, type EmbedBatchResult, type Embedder, type FallbackInfo, type ModelSource } from "./embedder";
 import type { ResolvedModel } from "./registry";
 
 const RUNTIME_FILE = "embed-runtime.mjs";
 
-/**
- * The worker script. Resolved next to this module, else under the working directory (a bundled
- * server does not keep the source layout). Deliberately not `new URL("./…", import.meta.url)`,
- * which bundlers rewrite into an asset without the worker's imports.
- */
+/** The worker script (see findWorkerScript). */
 export function workerScriptPath(): string {
-  const candidates = [join(dirname(fileURLToPath(import.meta.url)), RUNTIME_FILE), resolve(process.cwd(), "lib", "embeddings", RUNTIME_FILE)];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`embedding worker script not found (looked in ${candidates.join(", ")})`);
-  return found;
+  const { path, candidates } = findWorkerScript(import.meta.url, "lib/embeddings", RUNTIME_FILE);
+  if (!path) throw new Error(`embedding worker script not found (looked in ${candidates.join(", ")})`);
+  return path;
 }
 
 type WorkerCall = { type: "load"; spec: RuntimeSpec } | { type: "embed"; texts: string[] };

@@ -6,10 +6,8 @@
  * replaced on the next one. `DRIFTLINE_STATS_THREAD=off` (or a missing worker
  * script) computes in-process instead.
  */
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { findWorkerScript } from "@/lib/worker-script";
 import { computeTasks, type ComputeTask, type ComputeTasks } from "./compute-tasks";
 
 const WORKER_FILE = "compute-worker.mjs";
@@ -17,20 +15,9 @@ const WORKER_FILE = "compute-worker.mjs";
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 type Reply = { ready: true } | { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
 
-/**
- * The worker script: next to this module, else under the working directory
- * (a bundled server does not keep the source layout; see worker-embedder.ts).
- */
+/** The worker script (see findWorkerScript), or null when it is missing. */
 export function computeWorkerPath(): string | null {
-  const here = (() => {
-    try {
-      return dirname(fileURLToPath(import.meta.url));
-    } catch {
-      return null;
-    }
-  })();
-  const candidates = [...(here ? [join(here, WORKER_FILE)] : []), resolve(process.cwd(), "lib", "monitors", WORKER_FILE)];
-  return candidates.find((path) => existsSync(path)) ?? null;
+  return findWorkerScript(import.meta.url, "lib/monitors", WORKER_FILE).path;
 }
 
 /** The worker could not load its computations: this process computes in-process from then on. */
