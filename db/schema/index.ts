@@ -9,6 +9,7 @@ export * from "./embeddings";
 export * from "./memberships";
 export * from "./monitor-results";
 export * from "./monitors";
+export * from "./prices";
 export * from "./projects";
 export * from "./rollups";
 export * from "./scores";

@@ -18,6 +18,8 @@ import { jsonbValue } from "./columns";
 import { projects } from "./projects";
 
 export const traceStatus = pgEnum("trace_status", ["ok", "error"]);
+/** Where a trace's cost came from (lib/ingest/pricing.ts); null while it has none. */
+export const costSource = pgEnum("cost_source", ["client", "price_table", "override"]);
 
 /**
  * One LLM call. Everything the dashboards aggregate (tokens, cost, latency)
@@ -51,7 +53,14 @@ export const traces = pgTable(
     ttftMs: doublePrecision("ttft_ms"),
     inputTokens: integer("input_tokens"),
     outputTokens: integer("output_tokens"),
+    /** The part of input_tokens read from the provider's cache. */
+    cachedInputTokens: integer("cached_input_tokens"),
+    /** The part of output_tokens spent on reasoning. */
+    reasoningTokens: integer("reasoning_tokens"),
     costUsd: numeric("cost_usd", { precision: 18, scale: 10, mode: "number" }),
+    costSource: costSource("cost_source"),
+    /** The price table that priced the trace, when cost_source is price_table (e.g. "genai-prices 0.1.8"). */
+    priceTableVersion: text("price_table_version"),
     status: traceStatus("status").notNull().default("ok"),
     error: text("error"),
     finishReason: text("finish_reason"),
@@ -68,6 +77,10 @@ export const traces = pgTable(
     index("traces_project_started_idx").on(t.projectId, t.startedAt),
     index("traces_project_model_started_idx").on(t.projectId, t.model, t.startedAt),
     index("traces_tags_idx").using("gin", t.tags),
+    // Calls with tokens but no cost: the unknown models Settings lists. Small while most calls are priced.
+    index("traces_unpriced_idx")
+      .on(t.projectId, t.startedAt)
+      .where(sql`cost_usd is null and input_tokens is not null and output_tokens is not null`),
   ],
 );
 

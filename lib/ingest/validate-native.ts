@@ -170,6 +170,8 @@ function toNormalizedTrace(t: NativeTraceParsed, externalId: string, receivedAt:
     ttftMs: t.ttftMs ?? null,
     inputTokens: t.inputTokens ?? null,
     outputTokens: t.outputTokens ?? null,
+    cachedInputTokens: t.cachedInputTokens ?? null,
+    reasoningTokens: t.reasoningTokens ?? null,
     costUsd: t.costUsd ?? null,
     // An error text without an explicit status means the call failed.
     status: t.status ?? (error ? "error" : "ok"),
