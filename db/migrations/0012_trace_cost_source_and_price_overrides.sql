@@ -20,7 +20,6 @@ CREATE TABLE "price_repricings" (
 	"cursor_started_at" timestamp with time zone,
 	"cursor_id" uuid,
 	"scanned" integer DEFAULT 0 NOT NULL,
-	"locked_until" timestamp with time zone,
 	"finished_at" timestamp with time zone,
 	CONSTRAINT "price_repricings_project_id_id_pk" PRIMARY KEY("project_id","id")
 );

@@ -29,9 +29,10 @@ export const priceOverrides = pgTable(
 
 /**
  * A request to re-price a model's stored traces with today's overrides and
- * table. The reprice task claims it with a lease and walks the traces in
- * (started_at, id) order from its cursor, so a crash resumes where it left
- * off and a rerun writes the same costs. One open request per model.
+ * table. The reprice task locks it (`SKIP LOCKED`) and walks the traces in
+ * (started_at, id) order from its cursor, a batch per transaction, so a crash
+ * resumes where it left off and a rerun writes the same costs. One open
+ * request per model.
  */
 export const priceRepricings = pgTable(
   "price_repricings",
@@ -46,7 +47,6 @@ export const priceRepricings = pgTable(
     cursorId: uuid("cursor_id"),
     /** Traces looked at so far. */
     scanned: integer("scanned").notNull().default(0),
-    lockedUntil: timestamp("locked_until", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [

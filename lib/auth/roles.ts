@@ -6,6 +6,7 @@ const PERMISSIONS = {
   "monitors.write": ["admin", "engineer"],
   "alerts.write": ["admin", "engineer"],
   "keys.write": ["admin", "engineer"],
+  "prices.write": ["admin", "engineer"],
   "members.write": ["admin"],
   "project.write": ["admin"],
 } as const satisfies Record<string, readonly ProjectRole[]>;

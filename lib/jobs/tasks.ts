@@ -3,6 +3,7 @@ import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import { runEmbedBatch } from "./embed";
 import { analyzeTask } from "./analyze";
 import { alertDeliveryTask, monitorTask, versionChangeTask } from "./monitors";
+import { repriceTask } from "./reprice";
 import { retentionTask } from "./retention";
 import { rollupTask } from "./rollup";
 import type { PeriodicTask } from "./runner";
@@ -51,5 +52,5 @@ export function embeddingTask(options: { batchSize?: number; intervalMs?: number
  */
 export function defaultTasks(options: { leaseMs?: number } = {}): PeriodicTask[] {
   const { leaseMs } = options;
-  return [analyzeTask(), embeddingTask({ leaseMs }), rollupTask(), retentionTask(), monitorTask({ leaseMs }), versionChangeTask(), alertDeliveryTask()];
+  return [analyzeTask(), embeddingTask({ leaseMs }), rollupTask(), retentionTask(), monitorTask({ leaseMs }), versionChangeTask(), alertDeliveryTask(), repriceTask()];
 }

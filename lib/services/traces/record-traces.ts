@@ -3,11 +3,13 @@ import type { Database } from "@/db/client";
 import type { NewTrace } from "@/db/schema";
 import { isRefusal } from "@/lib/ingest/refusal";
 import { promptToText, responseToText } from "@/lib/ingest/text";
+import { createPricer, type PricedCost, type Pricer } from "@/lib/ingest/pricing";
 import type { NormalizedTrace } from "@/lib/ingest/types";
+import { loadPriceOverrides } from "@/lib/services/prices/price-overrides";
 
 export type RecordOutcome = { externalId: string; status: "accepted" | "duplicate"; traceId?: string };
 
-function toRow(projectId: string, t: NormalizedTrace): NewTrace {
+function toRow(projectId: string, t: NormalizedTrace, cost: PricedCost | null): NewTrace {
   const responseText = responseToText(t.response);
   return {
     projectId,
@@ -25,7 +27,11 @@ function toRow(projectId: string, t: NormalizedTrace): NewTrace {
     ttftMs: t.ttftMs,
     inputTokens: t.inputTokens,
     outputTokens: t.outputTokens,
-    costUsd: t.costUsd,
+    cachedInputTokens: t.cachedInputTokens ?? null,
+    reasoningTokens: t.reasoningTokens ?? null,
+    costUsd: cost?.costUsd ?? null,
+    costSource: cost?.source ?? null,
+    priceTableVersion: cost?.tableVersion ?? null,
     status: t.status,
     error: t.error,
     finishReason: t.finishReason,
@@ -37,8 +43,23 @@ function toRow(projectId: string, t: NormalizedTrace): NewTrace {
   };
 }
 
+/** A call the price step can work on: no cost from the client, both token counts and a model. */
+function needsPrice(t: NormalizedTrace): boolean {
+  return t.costUsd === null && t.inputTokens !== null && t.outputTokens !== null && (t.model !== null || t.modelVersion !== null);
+}
+
+/**
+ * The pricer for this batch: the project's overrides are read (at most once a
+ * second per process) only when some trace needs a price.
+ */
+async function pricerFor(db: Database, projectId: string, traces: readonly NormalizedTrace[]): Promise<Pricer> {
+  return createPricer(traces.some(needsPrice) ? await loadPriceOverrides(db, projectId) : []);
+}
+
 /**
  * Stores a batch of validated traces and their scores in one statement.
+ * Each trace's cost is the client's, or priced here from the project's
+ * overrides and the price table (lib/ingest/pricing.ts); its source is kept.
  * Idempotent on the client's id: a trace whose id the project has seen before
  * (in an earlier request or earlier in this batch) is reported as a duplicate
  * and stored once. Returns one outcome per input, in order.
@@ -60,7 +81,8 @@ export async function recordTraces(
   const insertedIds = new Map<string, string>();
 
   if (unique.length > 0) {
-    const rows = unique.map((t) => toRow(projectId, t));
+    const price = await pricerFor(db, projectId, unique);
+    const rows = unique.map((t) => toRow(projectId, t, price(t)));
     // One statement with one array parameter per column (unnest): PostgreSQL
     // parses and plans it once however large the batch, no batch comes near
     // the bind-parameter limit, and the traces, their scores and their
@@ -85,10 +107,11 @@ export async function recordTraces(
     const result = await db.execute(sql`
       with inserted as (
         insert into traces (project_id, external_id, started_at, provider, model, model_version, route, prompt, response,
-          prompt_text, response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, status, error,
-          finish_reason, refused, user_id, session_id, tags, metadata)
+          prompt_text, response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens,
+          cost_usd, cost_source, price_table_version, status, error, finish_reason, refused, user_id, session_id, tags, metadata)
         select ${projectId}::uuid, u.external_id, u.started_at, u.provider, u.model, u.model_version, u.route, u.prompt,
-          u.response, u.prompt_text, u.response_text, u.latency_ms, u.ttft_ms, u.input_tokens, u.output_tokens, u.cost_usd,
+          u.response, u.prompt_text, u.response_text, u.latency_ms, u.ttft_ms, u.input_tokens, u.output_tokens,
+          u.cached_input_tokens, u.reasoning_tokens, u.cost_usd, u.cost_source::cost_source, u.price_table_version,
           u.status::trace_status, u.error, u.finish_reason, u.refused, u.user_id, u.session_id,
           array(select jsonb_array_elements_text(u.tags)), u.metadata
         from unnest(
@@ -99,14 +122,17 @@ export async function recordTraces(
           ${col((r) => r.promptText ?? null)}::text[], ${col((r) => r.responseText ?? null)}::text[],
           ${col((r) => r.latencyMs ?? null)}::float8[], ${col((r) => r.ttftMs ?? null)}::float8[],
           ${col((r) => r.inputTokens ?? null)}::int4[], ${col((r) => r.outputTokens ?? null)}::int4[],
-          ${col((r) => r.costUsd ?? null)}::numeric[], ${col((r) => r.status ?? "ok")}::text[],
+          ${col((r) => r.cachedInputTokens ?? null)}::int4[], ${col((r) => r.reasoningTokens ?? null)}::int4[],
+          ${col((r) => r.costUsd ?? null)}::numeric[], ${col((r) => r.costSource ?? null)}::text[],
+          ${col((r) => r.priceTableVersion ?? null)}::text[], ${col((r) => r.status ?? "ok")}::text[],
           ${col((r) => r.error ?? null)}::text[], ${col((r) => r.finishReason ?? null)}::text[],
           ${col((r) => r.refused ?? false)}::bool[], ${col((r) => r.userId ?? null)}::text[],
           ${col((r) => r.sessionId ?? null)}::text[], ${json((r) => r.tags ?? [])}::jsonb[],
           ${json((r) => r.metadata ?? {})}::jsonb[]
         ) as u(external_id, started_at, provider, model, model_version, route, prompt, response, prompt_text,
-               response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, status, error, finish_reason,
-               refused, user_id, session_id, tags, metadata)
+               response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens,
+               cost_usd, cost_source, price_table_version, status, error, finish_reason, refused, user_id, session_id,
+               tags, metadata)
         on conflict (project_id, external_id) do nothing
         returning id, external_id
       ),
