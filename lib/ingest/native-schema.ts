@@ -318,12 +318,12 @@ export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
     .refine((t) => t.cachedInputTokens == null || t.inputTokens == null || t.cachedInputTokens <= t.inputTokens, {
       path: ["cachedInputTokens"],
       message: "must not be greater than inputTokens (cached tokens are counted in inputTokens)",
-      when: (payload) => payload.issues.length === 0,
+      when: (payload) => !payload.issues.some((i) => ["inputTokens", "cachedInputTokens"].includes(String(i.path?.[0]))),
     })
     .refine((t) => t.reasoningTokens == null || t.outputTokens == null || t.reasoningTokens <= t.outputTokens, {
       path: ["reasoningTokens"],
       message: "must not be greater than outputTokens (reasoning tokens are counted in outputTokens)",
-      when: (payload) => payload.issues.length === 0,
+      when: (payload) => !payload.issues.some((i) => ["outputTokens", "reasoningTokens"].includes(String(i.path?.[0]))),
     });
 }
 
