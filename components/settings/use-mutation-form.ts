@@ -16,7 +16,7 @@ export function useMutationForm<T>() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);
 
-  async function send(method: "POST" | "PATCH" | "DELETE", url: string, body?: unknown): Promise<T | null> {
+  async function send(method: "POST" | "PUT" | "PATCH" | "DELETE", url: string, body?: unknown): Promise<T | null> {
     setPending(true);
     setErrors({});
     setMessage(null);

@@ -128,7 +128,7 @@ describe.each(dbTargets())("pricing at ingest on $name", (target) => {
         { path: "model", message: "must not be empty" },
         { path: "inputPerMillion", message: "must not be negative" },
         { path: "outputPerMillion", message: "must be a number (USD per million tokens)" },
-        expect.objectContaining({ path: "" }),
+        { path: "extra", message: "unknown field" },
       ]),
     });
     const viewer: ServiceContext = { db: handle.db, actor: { kind: "user", userId: "00000000-0000-0000-0000-000000000000", role: "viewer" } };

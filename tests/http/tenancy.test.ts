@@ -212,6 +212,27 @@ const CASES: Case[] = [
     method: "PATCH",
     probes: (t, app) => [{ label: "rename B", send: () => sessionFetch(app, t.a.member, `/api/projects/${t.b.slug}/settings`, { method: "PATCH", body: { name: "owned", retentionDays: 1 } }), status: 404 }],
   },
+  {
+    route: `${api}/prices`,
+    method: "PUT",
+    probes: (t, app) => [
+      { label: "price B's model", send: () => sessionFetch(app, t.a.member, `/api/projects/${t.b.slug}/prices`, { method: "PUT", body: { model: "owned", inputPerMillion: 1, outputPerMillion: 1 } }), status: 404 },
+    ],
+  },
+  {
+    route: `${api}/prices/[id]`,
+    method: "DELETE",
+    probes: (t, app) =>
+      [t.b.slug, t.a.slug].map((slug) => ({ label: `B's price under ${slug}`, send: () => sessionFetch(app, t.a.member, `/api/projects/${slug}/prices/${t.b.priceId}`, { method: "DELETE" }), status: 404 })),
+  },
+  {
+    route: `${api}/prices/reprice`,
+    method: "POST",
+    probes: (t, app) => [
+      { label: "re-price B's history", send: () => sessionFetch(app, t.a.member, `/api/projects/${t.b.slug}/prices/reprice`, { method: "POST", body: { model: "gpt-4o" } }), status: 404 },
+      { label: "control: A's history", send: () => sessionFetch(app, t.a.member, `/api/projects/${t.a.slug}/prices/reprice`, { method: "POST", body: { model: "gpt-4o" } }), status: 202 },
+    ],
+  },
 
   // --- read API and ingest (project API key)
   {
@@ -282,6 +303,21 @@ const CASES: Case[] = [
     ],
   })),
   { route: "/api/v1/monitors/[id]/results", method: "GET", probes: (t, app) => [{ label: "B's monitor", send: () => keyFetch(app, t.a.key, `/api/v1/monitors/${t.b.monitorId}/results`), status: 404 }] },
+  { route: "/api/v1/prices", method: "GET", probes: (t, app) => [{ label: "A's list", send: () => keyFetch(app, t.a.key, "/api/v1/prices"), status: 200 }] },
+  {
+    route: "/api/v1/prices",
+    method: "PUT",
+    probes: (t, app) => [
+      { label: "A's key sets a price (in A)", send: () => keyFetch(app, t.a.key, "/api/v1/prices", { method: "PUT", body: { model: "alpha-model", inputPerMillion: 1, outputPerMillion: 1 } }), status: 201 },
+    ],
+  },
+  { route: "/api/v1/prices/[id]", method: "DELETE", probes: (t, app) => [{ label: "B's price", send: () => keyFetch(app, t.a.key, `/api/v1/prices/${t.b.priceId}`, { method: "DELETE" }), status: 404 }] },
+  { route: "/api/v1/prices/unknown", method: "GET", probes: (t, app) => [{ label: "A's unpriced models", send: () => keyFetch(app, t.a.key, "/api/v1/prices/unknown"), status: 200 }] },
+  {
+    route: "/api/v1/prices/reprice",
+    method: "POST",
+    probes: (t, app) => [{ label: "A's history (in A)", send: () => keyFetch(app, t.a.key, "/api/v1/prices/reprice", { method: "POST", body: { model: "alpha-model" } }), status: 202 }],
+  },
   ...["/v1/traces", "/api/public/otel/v1/traces"].map((route, i) => ({
     route,
     method: "POST",
@@ -319,6 +355,7 @@ describe.each(appTargets())("tenancy on %s", (database) => {
         return { name, paused, channelIds, thresholds };
       }),
       channels: await read(keyFetch(app, t.b.key, "/api/v1/alerts/channels")),
+      prices: await read(keyFetch(app, t.b.key, "/api/v1/prices")),
       settings: (await (await sessionFetch(app, t.b.member, `/p/${t.b.slug}/settings`)).text()).match(new RegExp(`${B_MARK} (project|key)`, "g"))?.sort(),
       memberCanRead: (await sessionFetch(app, t.b.member, `/api/projects/${t.b.slug}/traces`)).status,
     });

@@ -92,6 +92,7 @@ export type Tenants = {
     traceId: string;
     monitorId: string;
     channelId: string;
+    priceId: string;
   };
   admin: Session;
 };
@@ -142,6 +143,10 @@ export async function setUpTenants(app: RunningApp): Promise<Tenants> {
     }),
     201,
   );
+  const price = await json<{ id: string }>(
+    await keyFetch(app, bKey.key, "/api/v1/prices", { method: "PUT", body: { provider: B_MARK, model: `${B_MARK}-model`, inputPerMillion: 1, outputPerMillion: 2 } }),
+    201,
+  );
 
   return {
     admin,
@@ -163,6 +168,7 @@ export async function setUpTenants(app: RunningApp): Promise<Tenants> {
       traceId: bTrace.id,
       monitorId: monitor.id,
       channelId: channel.id,
+      priceId: price.id,
     },
   };
 }

@@ -6,7 +6,6 @@ import type { PriceOverride } from "@/lib/ingest/pricing";
 import { listPriceOverrides, type PriceOverrideView } from "@/lib/queries/prices";
 import { authorize, type ServiceContext } from "@/lib/services/context";
 import { NotFoundError, ValidationError } from "@/lib/services/errors";
-import { parseInput } from "@/lib/services/monitors/monitor-input";
 
 /** USD per million tokens; a million dollars per million tokens is past any real price and catches a unit slip. */
 const perMillion = z
@@ -34,6 +33,18 @@ export const PriceOverrideInput = z.strictObject({
 
 export const MAX_PRICE_OVERRIDES = 500;
 
+/** zod issues → one 422 naming each field; an unknown field is named itself (usually a typo such as input_per_million). */
+export function parsePriceInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.flatMap((i) =>
+    i.code === "unrecognized_keys"
+      ? i.keys.map((key) => ({ path: [...i.path, key].map(String).join("."), message: "unknown field" }))
+      : [{ path: i.path.map(String).join("."), message: i.message }],
+  );
+  throw new ValidationError(details);
+}
+
 /**
  * Sets a project's price for a model (and optionally one provider): creates
  * it, or replaces the one for the same provider and model. Applies to traces
@@ -41,7 +52,7 @@ export const MAX_PRICE_OVERRIDES = 500;
  */
 export async function putPriceOverride({ ctx, input }: { ctx: ServiceContext; input: unknown }): Promise<{ override: PriceOverrideView; created: boolean }> {
   authorize(ctx.actor, "prices.write");
-  const data = parseInput(PriceOverrideInput, input);
+  const data = parsePriceInput(PriceOverrideInput, input);
   const provider = data.provider?.toLowerCase() ?? "";
   const model = data.model.toLowerCase();
   const values = {

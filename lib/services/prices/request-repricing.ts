@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { parseInput } from "@/lib/services/monitors/monitor-input";
+import { parsePriceInput } from "./price-overrides";
 
 const RepricingInput = z.strictObject({
   projectId: z.uuid(),
@@ -18,7 +18,7 @@ export type RepricingView = { id: string; model: string; requestedAt: string; sc
  */
 export async function requestRepricing({ ctx, input }: { ctx: ServiceContext; input: unknown }): Promise<{ repricing: RepricingView; created: boolean }> {
   authorize(ctx.actor, "prices.write");
-  const data = parseInput(RepricingInput, input);
+  const data = parsePriceInput(RepricingInput, input);
   // Two requests racing: the one whose insert lost may not see the winner's row in its snapshot; it asks again.
   for (let attempt = 0; ; attempt++) {
     const row = await insertOrFind(ctx, data.projectId, data.model);

@@ -2,11 +2,14 @@ import type { Metadata } from "next";
 import { ApiKeysCard } from "@/components/settings/api-keys-card";
 import { CreateProjectCard } from "@/components/settings/create-project-card";
 import { MembersCard } from "@/components/settings/members-card";
+import { PricesCard } from "@/components/settings/prices-card";
 import { ProjectSettingsForm } from "@/components/settings/project-settings-form";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
 import { can } from "@/lib/auth/roles";
 import { readEmbeddingConfig } from "@/lib/embeddings/registry";
+import { PRICE_TABLE_VERSION } from "@/lib/ingest/pricing";
 import { REDACTION_KINDS } from "@/lib/ingest/redact";
+import { listPriceOverrides, listUnknownModels } from "@/lib/queries/prices";
 import { listApiKeys, listEmbeddingModels, listMembers } from "@/lib/queries/project-settings";
 import { getDatabase } from "@/lib/server/database";
 
@@ -27,10 +30,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
   const user = await requireUser();
   const access = await getProjectAccess(user, project);
   const { db } = await getDatabase();
-  const [keys, members, models] = await Promise.all([
+  const [keys, members, models, overrides, unknownModels] = await Promise.all([
     listApiKeys(db, access.project.id),
     listMembers(db, access.project.id),
     listEmbeddingModels(db, access.project.id),
+    listPriceOverrides(db, access.project.id),
+    listUnknownModels(db, access.project.id),
   ]);
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return (
@@ -58,6 +63,13 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
           keys={keys.map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) }))}
         />
         <MembersCard project={project} members={members} canWrite={can(access.role, "members.write")} currentUserId={user.id} />
+        <PricesCard
+          project={project}
+          overrides={overrides}
+          unknown={unknownModels}
+          tableVersion={PRICE_TABLE_VERSION}
+          canWrite={can(access.role, "prices.write")}
+        />
         <section className="card" aria-labelledby="embedding-heading">
           <h2 id="embedding-heading">Embedding model</h2>
           <p>
