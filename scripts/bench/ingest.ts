@@ -4,6 +4,7 @@
 // the same rows into the same table through `pg`, in the same run.
 //
 //   BENCH_TRACES (default 3000) traces per case; BENCH_BATCHES (default 1,100,1000).
+//   BENCH_CLIENT_COST=0: the traces carry no costUsd, so the API prices each from the price table.
 //   TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) — a
 //   fresh database is created and dropped. Needs `npx next build` first.
 import { randomUUID } from "node:crypto";
@@ -16,6 +17,7 @@ process.env.TEST_DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/postgres";
 if (isQuick()) process.env.BENCH_TRACES ??= "500";
 if (isQuick()) process.env.BENCH_BATCHES ??= "1,100";
 const TOTAL = Number(process.env.BENCH_TRACES ?? 3000);
+const CLIENT_COST = process.env.BENCH_CLIENT_COST !== "0";
 
 function makeTrace(i: number, run: string) {
   return {
@@ -34,7 +36,7 @@ function makeTrace(i: number, run: string) {
     ttftMs: 120,
     inputTokens: 40 + (i % 50),
     outputTokens: 30 + (i % 40),
-    costUsd: 0.0001,
+    costUsd: CLIENT_COST ? 0.0001 : undefined,
     status: "ok",
     finishReason: "stop",
     userId: `u-${i % 97}`,
@@ -179,7 +181,7 @@ try {
   const [{ id: projectId }] = (await pool.query<{ id: string }>("select id from projects where slug = $1", [TEST_PROJECT])).rows as [{ id: string }];
   console.log(
     `ingest benchmark: ${TOTAL} traces per case and side, one client, the three sides interleaved request by request ` +
-      "in a rotating order, PostgreSQL, embedding jobs off\n",
+      `in a rotating order, PostgreSQL, embedding jobs off, ${CLIENT_COST ? "cost sent by the client" : "no client cost (priced by the API)"}\n`,
   );
   console.log("same rows = every row the API writes (traces, scores, embedding backlog) as raw multi-row INSERTs in one transaction;");
   console.log("trace rows = the trace rows alone, one raw multi-row INSERT\n");
