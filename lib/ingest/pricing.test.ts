@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createPricer, PRICE_TABLE_VERSION, priceTrace, type PriceInput, type PriceOverride } from "./pricing";
+import { createPricer, PRICE_TABLE_VERSION, priceTrace, tableCost, tableEntry, type PriceInput, type PriceOverride } from "./pricing";
 
 const call = (over: Partial<PriceInput>): PriceInput => ({
   provider: "openai",
@@ -101,5 +101,42 @@ describe("precedence", () => {
   it("matches an override on the dated snapshot too", () => {
     const price = createPricer([{ ...fineTune, model: "ft:gpt-4o-mini-2024-07-18:acme::abc123" }]);
     expect(price(call({ model: "gpt-4o-mini", modelVersion: "ft:gpt-4o-mini-2024-07-18:acme::abc123", inputTokens: 1_000_000, outputTokens: 0 }))?.source).toBe("override");
+  });
+});
+
+describe("the flat-rate shortcut", () => {
+  it("prices exactly as the table's own arithmetic, for every common model it applies to", () => {
+    let seed = 7;
+    const random = (max: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % max;
+    };
+    const models: Array<[string, string]> = [
+      ["openai", "gpt-4o"],
+      ["openai", "gpt-4o-mini"],
+      ["openai", "o3"],
+      ["anthropic", "claude-3-5-sonnet-20241022"],
+      ["google", "gemini-2.0-flash"],
+      ["groq", "llama-3.3-70b-versatile"],
+      ["mistral", "mistral-large-latest"],
+      ["deepseek", "deepseek-chat"],
+    ];
+    let flat = 0;
+    for (const [provider, model] of models) {
+      const entry = tableEntry(provider, model);
+      expect(entry, `${provider} ${model}`).not.toBeNull();
+      if (!entry?.rates) continue;
+      flat++;
+      for (let i = 0; i < 200; i++) {
+        const input = random(150_000);
+        const output = random(20_000);
+        const usage = { input, output, cached: random(input + 1), reasoning: random(output + 1) };
+        const general = tableCost({ ...entry, rates: null }, usage, undefined)!;
+        expect(tableCost(entry, usage, undefined)).toBeCloseTo(general, 12);
+      }
+    }
+    expect(flat).toBeGreaterThanOrEqual(6);
+    // Tiered prices (by context length) take the general path.
+    expect(tableEntry("anthropic", "claude-sonnet-4-5")?.rates).toBeNull();
   });
 });
