@@ -37,10 +37,10 @@ test("an unpriced model is priced from Settings in one click, and its history re
   // A mistake is named at its field.
   await form.getByLabel("Input $ / 1M tokens").fill("1");
   await form.getByLabel("Output $ / 1M tokens").fill("cheap");
-  await form.getByRole("button", { name: "Save price" }).click();
+  await form.getByRole("button", { name: "Set price" }).click();
   await expect(form.getByText("must be a number (USD per million tokens)")).toBeVisible();
   await form.getByLabel("Output $ / 1M tokens").fill("2");
-  await form.getByRole("button", { name: "Save price" }).click();
+  await form.getByRole("button", { name: "Set price" }).click();
 
   const overrides = card.getByRole("table", { name: "Price overrides" });
   const override = overrides.getByRole("row", { name: /acme-support-ft/ });

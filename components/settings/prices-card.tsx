@@ -165,7 +165,7 @@ export function PricesCard({
           {field("output", "Output $ / 1M tokens", "outputPerMillion", "e.g. 1.20")}
           {field("cached", "Cached input $ / 1M (empty: as input)", "cachedInputPerMillion", "optional")}
           <button className="btn small" type="submit" disabled={save.pending}>
-            {save.pending ? "Saving…" : "Save price"}
+            {save.pending ? "Setting…" : "Set price"}
           </button>
           {save.message && Object.keys(save.errors).length === 0 ? <span className="field-error" role="alert">{save.message}</span> : null}
         </form>
