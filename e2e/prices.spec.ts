@@ -44,8 +44,8 @@ test("an unpriced model is priced from Settings in one click, and its history re
 
   const overrides = card.getByRole("table", { name: "Price overrides" });
   const override = overrides.getByRole("row", { name: /acme-support-ft/ });
-  await expect(override).toContainText("$1");
-  await expect(override).toContainText("$2");
+  await expect(override).toContainText("$1.00");
+  await expect(override).toContainText("$2.00");
   await expect(override).toContainText("as input");
 
   // New traces use it at once; the stored one on request, in the background.

@@ -1,23 +1,13 @@
 "use client";
 
 import { useRef, useState, type FormEvent } from "react";
+import type { PriceOverrideView, UnknownModel } from "@/lib/queries/prices";
 import { useMutationForm } from "./use-mutation-form";
-
-export type PriceOverrideItem = {
-  id: string;
-  provider: string | null;
-  model: string;
-  inputPerMillion: number;
-  outputPerMillion: number;
-  cachedInputPerMillion: number | null;
-};
-
-export type UnknownModelItem = { provider: string | null; model: string; traces: number; lastSeen: string; repricing: boolean };
 
 type Draft = { provider: string; model: string; input: string; output: string; cached: string };
 const EMPTY: Draft = { provider: "", model: "", input: "", output: "", cached: "" };
 
-const usd = (v: number | null) => (v === null ? "—" : `$${v.toLocaleString("en-US", { maximumFractionDigits: 6 })}`);
+const usd = (v: number | null) => (v === null ? "—" : `$${v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`);
 /** An empty box is "not set"; anything else goes as a number, or as typed so the server names the field. */
 const amount = (text: string) => (text.trim() === "" ? null : Number.isFinite(Number(text)) ? Number(text) : text);
 
@@ -29,12 +19,12 @@ export function PricesCard({
   canWrite,
 }: {
   project: string;
-  overrides: PriceOverrideItem[];
-  unknown: UnknownModelItem[];
+  overrides: PriceOverrideView[];
+  unknown: UnknownModel[];
   tableVersion: string;
   canWrite: boolean;
 }) {
-  const save = useMutationForm<PriceOverrideItem>();
+  const save = useMutationForm<PriceOverrideView>();
   const remove = useMutationForm<null>();
   const reprice = useMutationForm<{ model: string }>();
   const [draft, setDraft] = useState<Draft>(EMPTY);
