@@ -18,7 +18,12 @@ export type TraceView = {
   ttftMs: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  cachedInputTokens: number | null;
+  reasoningTokens: number | null;
   costUsd: number | null;
+  /** Where the cost came from: the client, the price table or a project override (docs/ingest.md, "Cost"). */
+  costSource: "client" | "price_table" | "override" | null;
+  priceTableVersion: string | null;
   status: "ok" | "error";
   error: string | null;
   finishReason: string | null;
@@ -46,7 +51,11 @@ function toView(row: Trace, traceScores: Array<{ name: string; value: number }>)
     ttftMs: row.ttftMs,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
+    cachedInputTokens: row.cachedInputTokens,
+    reasoningTokens: row.reasoningTokens,
     costUsd: row.costUsd,
+    costSource: row.costSource,
+    priceTableVersion: row.priceTableVersion,
     status: row.status,
     error: row.error,
     finishReason: row.finishReason,

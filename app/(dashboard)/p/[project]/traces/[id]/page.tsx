@@ -41,6 +41,14 @@ function EmbeddingRow({ s }: { s: EmbeddingStatus }) {
   );
 }
 
+/** " (price table genai-prices 0.1.8)", " (your price)", " (sent by the client)", or nothing. */
+function costOrigin(source: string | null, tableVersion: string | null): string {
+  if (source === "price_table") return ` (price table ${tableVersion ?? ""})`.replace(" )", ")");
+  if (source === "override") return " (your price)";
+  if (source === "client") return " (sent by the client)";
+  return "";
+}
+
 export default async function TraceDetailPage({ params }: { params: Promise<{ project: string; id: string }> }) {
   const { project, id } = await params;
   const access = await getProjectAccess(await requireUser(), project);
@@ -61,7 +69,8 @@ export default async function TraceDetailPage({ params }: { params: Promise<{ pr
     ["Latency", formatMs(trace.latencyMs)],
     ["Time to first token", formatMs(trace.ttftMs)],
     ["Tokens in / out", `${trace.inputTokens ?? "—"} / ${trace.outputTokens ?? "—"}`],
-    ["Cost", formatUsd(trace.costUsd)],
+    ["Cached input / reasoning tokens", `${trace.cachedInputTokens ?? "—"} / ${trace.reasoningTokens ?? "—"}`],
+    ["Cost", `${formatUsd(trace.costUsd)}${costOrigin(trace.costSource, trace.priceTableVersion)}`],
     ["Finish reason", trace.finishReason ?? "—"],
     ["User", trace.userId ?? "—"],
     ["Session", trace.sessionId ?? "—"],
