@@ -98,6 +98,12 @@ describe("precedence", () => {
     expect(priceTrace(call({ provider: "azure" }), overrides)).toEqual({ costUsd: 2, source: "override", tableVersion: null });
   });
 
+  it("stores no cost beyond what a client may send, instead of failing the batch", () => {
+    const absurd: PriceOverride = { ...fineTune, inputPerMillion: 1_000_000, outputPerMillion: 1_000_000 };
+    expect(priceTrace(call({ model: "my-fine-tune", inputTokens: 100_000_000, outputTokens: 100_000_000 }), [absurd])).toBeNull();
+    expect(priceTrace(call({ model: "my-fine-tune", inputTokens: 1_000, outputTokens: 0 }), [absurd])).toEqual({ costUsd: 1000, source: "override", tableVersion: null });
+  });
+
   it("matches an override on the dated snapshot too", () => {
     const price = createPricer([{ ...fineTune, model: "ft:gpt-4o-mini-2024-07-18:acme::abc123" }]);
     expect(price(call({ model: "gpt-4o-mini", modelVersion: "ft:gpt-4o-mini-2024-07-18:acme::abc123", inputTokens: 1_000_000, outputTokens: 0 }))?.source).toBe("override");

@@ -5,6 +5,7 @@
  * Pure: no database, no clock, no network. See docs/ingest.md, "Cost".
  */
 import { calcPrice, findProvider, type Provider } from "@pydantic/genai-prices";
+import { NATIVE_LIMITS } from "./native-schema";
 
 /** The price table's name and version, stored on every trace it priced (kept equal to the pinned package by a test). */
 export const PRICE_TABLE_VERSION = "genai-prices 0.1.8";
@@ -73,15 +74,25 @@ function priceCall(input: PriceInput, overrides: Map<string, PriceOverride>): Pr
   if (names.length === 0) return null;
 
   const override = findOverride(overrides, input.provider, names);
-  if (override) return { costUsd: round(overrideCost(override, usage)), source: "override", tableVersion: null };
+  if (override) return priced(overrideCost(override, usage), "override", null);
 
   for (const name of names) {
     const entry = tableEntry(input.provider, name);
     if (!entry) continue;
     const cost = tableCost(entry, usage, input.timestamp);
-    if (cost !== null) return { costUsd: round(cost), source: "price_table", tableVersion: PRICE_TABLE_VERSION };
+    if (cost !== null) return priced(cost, "price_table", PRICE_TABLE_VERSION);
   }
   return null;
+}
+
+/**
+ * A computed cost within what a client may send (and the column holds); one
+ * beyond it comes from a price or a count far off any real call, and is not
+ * stored rather than failing the batch.
+ */
+function priced(usd: number, source: CostSource, tableVersion: string | null): PricedCost | null {
+  if (!Number.isFinite(usd) || usd < 0 || usd > NATIVE_LIMITS.maxCostUsd) return null;
+  return { costUsd: round(usd), source, tableVersion };
 }
 
 type Usage = { input: number; output: number; cached: number; reasoning: number };
