@@ -141,7 +141,7 @@ function findOverride(overrides: Map<string, PriceOverride>, provider: string | 
   return null;
 }
 
-export function overrideCost(o: PriceOverride, usage: Usage): number {
+function overrideCost(o: PriceOverride, usage: Usage): number {
   const cachedRate = o.cachedInputPerMillion ?? o.inputPerMillion;
   return ((usage.input - usage.cached) * o.inputPerMillion + usage.cached * cachedRate + usage.output * o.outputPerMillion) / 1e6;
 }
