@@ -296,6 +296,8 @@ export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
       ttftMs: nonNegative(NATIVE_LIMITS.maxLatencyMs, " ms").nullish(),
       inputTokens: tokenCount.nullish(),
       outputTokens: tokenCount.nullish(),
+      cachedInputTokens: tokenCount.nullish(),
+      reasoningTokens: tokenCount.nullish(),
       costUsd: nonNegative(NATIVE_LIMITS.maxCostUsd, " USD").nullish(),
       status: z.enum(["ok", "error"], 'must be "ok" or "error"').nullish(),
       error: text.nullish(),
@@ -311,6 +313,17 @@ export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
       message: "must not be greater than latencyMs",
       // Only compare once both numbers are known to be valid.
       when: (payload) => payload.issues.length === 0,
+    })
+    // The parts are counted inside their totals, as the OTel GenAI conventions count them.
+    .refine((t) => t.cachedInputTokens == null || t.inputTokens == null || t.cachedInputTokens <= t.inputTokens, {
+      path: ["cachedInputTokens"],
+      message: "must not be greater than inputTokens (cached tokens are counted in inputTokens)",
+      when: (payload) => !payload.issues.some((i) => ["inputTokens", "cachedInputTokens"].includes(String(i.path?.[0]))),
+    })
+    .refine((t) => t.reasoningTokens == null || t.outputTokens == null || t.reasoningTokens <= t.outputTokens, {
+      path: ["reasoningTokens"],
+      message: "must not be greater than outputTokens (reasoning tokens are counted in outputTokens)",
+      when: (payload) => !payload.issues.some((i) => ["outputTokens", "reasoningTokens"].includes(String(i.path?.[0]))),
     });
 }
 

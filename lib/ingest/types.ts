@@ -33,8 +33,15 @@ export type NormalizedTrace = {
   response: TraceText | null;
   latencyMs: number | null;
   ttftMs: number | null;
+  /** All input tokens, cached ones included (as the OTel GenAI conventions count them). */
   inputTokens: number | null;
+  /** All output tokens, reasoning included. */
   outputTokens: number | null;
+  /** The part of inputTokens read from the provider's prompt cache. */
+  cachedInputTokens?: number | null;
+  /** The part of outputTokens spent on reasoning (chain of thought, extended thinking). */
+  reasoningTokens?: number | null;
+  /** The cost the client sent; when null, ingest prices the call (lib/ingest/pricing.ts). */
   costUsd: number | null;
   status: TraceStatus;
   error: string | null;

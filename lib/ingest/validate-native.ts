@@ -170,6 +170,9 @@ function toNormalizedTrace(t: NativeTraceParsed, externalId: string, receivedAt:
     ttftMs: t.ttftMs ?? null,
     inputTokens: t.inputTokens ?? null,
     outputTokens: t.outputTokens ?? null,
+    // Optional fields: present only when sent, so a trace without them reads as before.
+    ...(t.cachedInputTokens != null ? { cachedInputTokens: t.cachedInputTokens } : {}),
+    ...(t.reasoningTokens != null ? { reasoningTokens: t.reasoningTokens } : {}),
     costUsd: t.costUsd ?? null,
     // An error text without an explicit status means the call failed.
     status: t.status ?? (error ? "error" : "ok"),

@@ -51,6 +51,13 @@ export const ATTRIBUTE_PRIORITY = {
     "llm.usage.completion_tokens",
   ],
   totalTokens: ["gen_ai.usage.total_tokens", "llm.usage.total_tokens", "llm.token_count.total"],
+  /** Counted inside inputTokens / outputTokens (OTel GenAI conventions); they price the call (lib/ingest/pricing.ts). */
+  cachedInputTokens: [
+    "gen_ai.usage.cache_read.input_tokens",
+    "gen_ai.usage.cache_read_input_tokens",
+    "llm.token_count.prompt_details.cache_read",
+  ],
+  reasoningTokens: ["gen_ai.usage.reasoning.output_tokens", "llm.token_count.completion_details.reasoning"],
   costUsd: ["gen_ai.usage.cost", "llm.cost.total", "gen_ai.usage.cost_usd"],
   /** Seconds. */
   ttftSeconds: ["gen_ai.response.time_to_first_chunk", "gen_ai.server.time_to_first_token"],
@@ -163,6 +170,12 @@ export function mapSpan(span: OtlpSpan, context: SpanContext, options: MapSpanOp
     inputTokens = totalTokens - outputTokens;
   }
 
+  // A part larger than its whole was counted apart from it (some instrumentations do): dropped rather than rejected.
+  let cachedInputTokens = take("cachedInputTokens", pickNumber(attrs, P.cachedInputTokens));
+  if (cachedInputTokens !== null && inputTokens !== null && cachedInputTokens > inputTokens) cachedInputTokens = null;
+  let reasoningTokens = take("reasoningTokens", pickNumber(attrs, P.reasoningTokens));
+  if (reasoningTokens !== null && outputTokens !== null && reasoningTokens > outputTokens) reasoningTokens = null;
+
   let ttftMs = ttft(span, attrs);
   if (ttftMs !== null && latencyMs !== null && ttftMs > latencyMs) ttftMs = null; // clock noise; drop rather than reject
 
@@ -182,6 +195,8 @@ export function mapSpan(span: OtlpSpan, context: SpanContext, options: MapSpanOp
     ttftMs,
     inputTokens,
     outputTokens,
+    cachedInputTokens,
+    reasoningTokens,
     costUsd: take("costUsd", pickNumber(attrs, P.costUsd)) ?? promptPlusCompletionCost(attrs),
     status: status.error === null ? "ok" : "error",
     error: status.error,
