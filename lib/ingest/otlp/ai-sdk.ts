@@ -101,9 +101,9 @@ export function aiSdkAttributes(attrs: Attributes): Attributes {
     const msToFirstChunk = pickNumber(attrs, ["ai.response.msToFirstChunk", "ai.stream.msToFirstChunk"]);
     if (msToFirstChunk && msToFirstChunk.value >= 0) set("gen_ai.response.time_to_first_chunk", msToFirstChunk.value / 1000);
     const prompt = aiSdkPrompt(attrs);
-    if (prompt !== null) set("driftline.ai.prompt", JSON.stringify(prompt));
+    if (prompt !== null) set("driftline.ai.prompt", typeof prompt === "string" ? prompt : JSON.stringify(prompt));
     const response = aiSdkResponse(attrs);
-    if (response !== null) set("driftline.ai.response", JSON.stringify(response));
+    if (response !== null) set("driftline.ai.response", typeof response === "string" ? response : JSON.stringify(response));
   }
   // Usage details: the AI SDK's names (≤ 6, legacy, and v7 with `usage: true`) for the conventions' parts.
   set("gen_ai.usage.cache_read.input_tokens", pickNumber(attrs, ["ai.usage.cachedInputTokens", "ai.usage.inputTokenDetails.cacheReadTokens"])?.value);
