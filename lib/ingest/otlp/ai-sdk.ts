@@ -66,58 +66,77 @@ export function isInheritedKey(key: string): boolean {
 const CONTEXT_PREFIXES = ["ai.telemetry.metadata.", "ai.settings.context."];
 const CONSUMED_CONTEXT = new Set(["userId", "sessionId", "tags"]);
 
-function contextValue(attrs: Attributes, name: string): AttributeValue | undefined {
+function contextValue(attrs: Attributes, name: string): { value: AttributeValue; key: string } | null {
   for (const prefix of CONTEXT_PREFIXES) {
     const v = attrs[prefix + name];
-    if (v !== undefined && v !== null) return v;
+    if (v !== undefined && v !== null) return { value: v, key: prefix + name };
   }
-  return undefined;
+  return null;
+}
+
+/** Attributes translated from a client format, and for each the attribute it was read from (for error paths). */
+export type Translated = { attributes: Attributes; sources: Record<string, string> };
+
+export function translator(): Translated & { set(key: string, value: AttributeValue | undefined, from: string): void } {
+  const attributes: Attributes = {};
+  const sources: Record<string, string> = {};
+  return {
+    attributes,
+    sources,
+    set(key, value, from) {
+      if (value === undefined || value === null || attributes[key] !== undefined) return;
+      attributes[key] = value;
+      sources[key] = from;
+    },
+  };
 }
 
 /**
  * `ai.*` attributes → the conventions' keys (GenAI first), as extra
- * attributes of lower priority than the span's own. Returns `{}` for spans
- * that carry none.
+ * attributes of lower priority than the span's own. Empty for spans that
+ * carry none.
  */
-export function aiSdkAttributes(attrs: Attributes): Attributes {
-  const out: Attributes = {};
-  const set = (key: string, value: AttributeValue | undefined) => {
-    if (value !== undefined && value !== null && out[key] === undefined) out[key] = value;
-  };
+export function aiSdkAttributes(attrs: Attributes): Translated {
+  const out = translator();
+  const set = out.set;
+  const setPicked = (key: string, picked: { value: AttributeValue; key: string } | null) => set(key, picked?.value, picked?.key ?? "");
   const isAiSdk = aiSdkOperation(attrs) !== null;
   if (isAiSdk) {
     const provider = pickString(attrs, ["ai.model.provider", "gen_ai.system"]);
     // The span's own gen_ai.system carries the raw id (`openai.chat`): the normalised name takes its place.
-    if (provider) set("driftline.provider", normalizeAiSdkProvider(provider.value));
-    set("gen_ai.request.model", attrs["ai.model.id"]);
-    set("gen_ai.response.model", attrs["ai.response.model"]);
-    set("gen_ai.response.id", attrs["ai.response.id"]);
-    set("gen_ai.usage.input_tokens", pickNumber(attrs, ["ai.usage.inputTokens", "ai.usage.promptTokens"])?.value);
-    set("gen_ai.usage.output_tokens", pickNumber(attrs, ["ai.usage.outputTokens", "ai.usage.completionTokens"])?.value);
-    set("gen_ai.usage.total_tokens", pickNumber(attrs, ["ai.usage.totalTokens", "ai.usage.tokens"])?.value);
+    if (provider) set("driftline.provider", normalizeAiSdkProvider(provider.value), provider.key);
+    set("gen_ai.request.model", attrs["ai.model.id"], "ai.model.id");
+    set("gen_ai.response.model", attrs["ai.response.model"], "ai.response.model");
+    set("gen_ai.response.id", attrs["ai.response.id"], "ai.response.id");
+    setPicked("gen_ai.usage.input_tokens", pickNumber(attrs, ["ai.usage.inputTokens", "ai.usage.promptTokens"]));
+    setPicked("gen_ai.usage.output_tokens", pickNumber(attrs, ["ai.usage.outputTokens", "ai.usage.completionTokens"]));
+    setPicked("gen_ai.usage.total_tokens", pickNumber(attrs, ["ai.usage.totalTokens", "ai.usage.tokens"]));
     const finish = pickString(attrs, ["ai.response.finishReason"]);
-    if (finish) set("gen_ai.response.finish_reasons", [finish.value]);
+    if (finish) set("gen_ai.response.finish_reasons", [finish.value], finish.key);
     // The span attribute, never the `ai.stream.firstChunk` event's time: v7's legacy format adds that event at the span's end.
     const msToFirstChunk = pickNumber(attrs, ["ai.response.msToFirstChunk", "ai.stream.msToFirstChunk"]);
-    if (msToFirstChunk && msToFirstChunk.value >= 0) set("gen_ai.response.time_to_first_chunk", msToFirstChunk.value / 1000);
+    if (msToFirstChunk && msToFirstChunk.value >= 0) set("gen_ai.response.time_to_first_chunk", msToFirstChunk.value / 1000, msToFirstChunk.key);
     const prompt = aiSdkPrompt(attrs);
-    if (prompt !== null) set("driftline.ai.prompt", typeof prompt === "string" ? prompt : JSON.stringify(prompt));
+    if (prompt !== null) set("driftline.ai.prompt", typeof prompt === "string" ? prompt : JSON.stringify(prompt), "ai.prompt.messages");
     const response = aiSdkResponse(attrs);
-    if (response !== null) set("driftline.ai.response", typeof response === "string" ? response : JSON.stringify(response));
+    if (response !== null) set("driftline.ai.response", typeof response === "string" ? response : JSON.stringify(response), "ai.response.text");
   }
   // Usage details: the AI SDK's names (≤ 6, legacy, and v7 with `usage: true`) for the conventions' parts.
-  set("gen_ai.usage.cache_read.input_tokens", pickNumber(attrs, ["ai.usage.cachedInputTokens", "ai.usage.inputTokenDetails.cacheReadTokens"])?.value);
-  set("gen_ai.usage.reasoning.output_tokens", pickNumber(attrs, ["ai.usage.reasoningTokens", "ai.usage.outputTokenDetails.reasoningTokens"])?.value);
+  setPicked("gen_ai.usage.cache_read.input_tokens", pickNumber(attrs, ["ai.usage.cachedInputTokens", "ai.usage.inputTokenDetails.cacheReadTokens"]));
+  setPicked("gen_ai.usage.reasoning.output_tokens", pickNumber(attrs, ["ai.usage.reasoningTokens", "ai.usage.outputTokenDetails.reasoningTokens"]));
   // v7's GenAI spans: time to first chunk as a client operation attribute, in seconds.
-  set("gen_ai.response.time_to_first_chunk", pickNumber(attrs, ["gen_ai.client.operation.time_to_first_chunk"])?.value);
+  setPicked("gen_ai.response.time_to_first_chunk", pickNumber(attrs, ["gen_ai.client.operation.time_to_first_chunk"]));
 
-  const userId = contextValue(attrs, "userId");
-  if (typeof userId === "string" || typeof userId === "number") set("user.id", String(userId));
-  const sessionId = contextValue(attrs, "sessionId");
-  if (typeof sessionId === "string" || typeof sessionId === "number") set("session.id", String(sessionId));
+  for (const [name, key] of [
+    ["userId", "user.id"],
+    ["sessionId", "session.id"],
+  ] as const) {
+    const found = contextValue(attrs, name);
+    if (found && (typeof found.value === "string" || typeof found.value === "number")) set(key, String(found.value), found.key);
+  }
   const tags = contextValue(attrs, "tags");
-  if (tags !== undefined) set("driftline.ai.tags", tags);
-  return out;
+  if (tags) set("driftline.ai.tags", tags.value, tags.key);
+  return { attributes: out.attributes, sources: out.sources };
 }
 
 /** Application metadata from `ai.telemetry.metadata.*` / `ai.settings.context.*`, and the function id. */

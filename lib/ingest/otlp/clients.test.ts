@@ -321,3 +321,30 @@ describe("Langfuse attributes", () => {
     }
   });
 });
+
+describe("refused values name the attribute the client sent", () => {
+  const errorsOf = (result: ReturnType<typeof map>) => (result.kind === "rejected" ? result.errors : []);
+
+  it("an AI SDK or Langfuse value points at its own attribute, not the key it was translated to", () => {
+    expect(errorsOf(map({ "ai.operationId": "ai.generateText.doGenerate", "ai.model.id": "m", "ai.usage.inputTokens": -1 }))).toEqual([
+      { path: 'span.attributes["ai.usage.inputTokens"]', message: "must not be negative" },
+    ]);
+    expect(
+      errorsOf(map({ "langfuse.observation.type": "generation", "langfuse.observation.usage_details": JSON.stringify({ input: 1.5 }) })),
+    ).toEqual([{ path: 'span.attributes["langfuse.observation.usage_details"]', message: "must be an integer" }]);
+  });
+
+  it("a value inherited from a parent span says so", () => {
+    const parent = span({ "user.id": "u".repeat(300) }, { spanId: "1111111111111111", name: "request" });
+    const child = span({ "gen_ai.operation.name": "chat", "gen_ai.request.model": "m" }, { parentSpanId: "1111111111111111" });
+    const request: OtlpTraceRequest = {
+      resourceSpans: [{ resource: { attributes: {} }, schemaUrl: "", scopeSpans: [{ scope: { name: "t", version: "", attributes: {} }, schemaUrl: "", spans: [parent, child] }] }],
+    };
+    const result = mapOtlpRequest(request, { now: () => Date.UTC(2026, 10, 2) });
+    expect(result.rejected).toHaveLength(1);
+    expect(result.rejected[0]!.errors[0]).toMatchObject({
+      path: 'resourceSpans[0].scopeSpans[0].spans[1].attributes["user.id"]',
+      message: expect.stringContaining("(inherited from a parent span)"),
+    });
+  });
+});

@@ -7,6 +7,7 @@
  * acknowledged and skipped. Values are strings, JSON-encoded when the SDK was
  * given anything else — a completion start time arrives as `"\"2026-…Z\""`.
  */
+import { translator, type Translated } from "./ai-sdk";
 import { parseJsonLoose } from "./attributes";
 import type { AttributeValue, Attributes } from "./types";
 
@@ -57,43 +58,47 @@ const USAGE_KEYS = {
 };
 
 /** `langfuse.observation.*` → the conventions' keys, of lower priority than the span's own. */
-export function langfuseAttributes(attrs: Attributes): Attributes {
-  if (langfuseObservationType(attrs) === null) return {};
-  const out: Attributes = {};
-  const set = (key: string, value: AttributeValue | undefined) => {
-    if (value !== undefined && value !== null && out[key] === undefined) out[key] = value;
-  };
-  set("gen_ai.request.model", attrs["langfuse.observation.model.name"]);
+export function langfuseAttributes(attrs: Attributes): Translated {
+  const out = translator();
+  if (langfuseObservationType(attrs) === null) return out;
+  const set = out.set;
+  set("gen_ai.request.model", attrs["langfuse.observation.model.name"], "langfuse.observation.model.name");
   const input = decoded(attrs["langfuse.observation.input"]);
-  if (input !== undefined && input !== null) set("driftline.langfuse.input", typeof input === "string" ? input : JSON.stringify(input));
+  if (input !== undefined && input !== null) {
+    set("driftline.langfuse.input", typeof input === "string" ? input : JSON.stringify(input), "langfuse.observation.input");
+  }
   const output = decoded(attrs["langfuse.observation.output"]);
-  if (output !== undefined && output !== null) set("driftline.langfuse.output", typeof output === "string" ? output : JSON.stringify(output));
+  if (output !== undefined && output !== null) {
+    set("driftline.langfuse.output", typeof output === "string" ? output : JSON.stringify(output), "langfuse.observation.output");
+  }
 
   const usage = numbers(attrs["langfuse.observation.usage_details"]);
-  set("gen_ai.usage.input_tokens", first(usage, USAGE_KEYS.input));
-  set("gen_ai.usage.output_tokens", first(usage, USAGE_KEYS.output));
-  set("gen_ai.usage.total_tokens", first(usage, USAGE_KEYS.total));
-  set("gen_ai.usage.cache_read.input_tokens", first(usage, USAGE_KEYS.cached));
-  set("gen_ai.usage.reasoning.output_tokens", first(usage, USAGE_KEYS.reasoning));
+  const USAGE = "langfuse.observation.usage_details";
+  set("gen_ai.usage.input_tokens", first(usage, USAGE_KEYS.input), USAGE);
+  set("gen_ai.usage.output_tokens", first(usage, USAGE_KEYS.output), USAGE);
+  set("gen_ai.usage.total_tokens", first(usage, USAGE_KEYS.total), USAGE);
+  set("gen_ai.usage.cache_read.input_tokens", first(usage, USAGE_KEYS.cached), USAGE);
+  set("gen_ai.usage.reasoning.output_tokens", first(usage, USAGE_KEYS.reasoning), USAGE);
 
   // The client's cost: its total, else the sum of its parts.
   const cost = numbers(attrs["langfuse.observation.cost_details"]);
   const parts = Object.entries(cost).filter(([k]) => k !== "total").map(([, x]) => x);
-  set("gen_ai.usage.cost", cost.total ?? (parts.length > 0 ? parts.reduce((a, b) => a + b, 0) : undefined));
+  set("gen_ai.usage.cost", cost.total ?? (parts.length > 0 ? parts.reduce((a, b) => a + b, 0) : undefined), "langfuse.observation.cost_details");
 
   const start = decoded(attrs["langfuse.observation.completion_start_time"]);
-  if (typeof start === "string" && start !== "") set("driftline.langfuse.completion_start_time", start);
+  if (typeof start === "string" && start !== "") set("driftline.langfuse.completion_start_time", start, "langfuse.observation.completion_start_time");
 
   const level = decoded(attrs["langfuse.observation.level"]);
   if (level === "ERROR") {
     const message = decoded(attrs["langfuse.observation.status_message"]);
-    set("error.type", typeof message === "string" && message !== "" ? message : "ERROR");
+    set("error.type", typeof message === "string" && message !== "" ? message : "ERROR", "langfuse.observation.status_message");
   }
-  const tags = attrs["langfuse.trace.tags"];
-  if (tags !== undefined) set("driftline.langfuse.tags", tags);
+  set("driftline.langfuse.tags", attrs["langfuse.trace.tags"], "langfuse.trace.tags");
   const environment = decoded(attrs["langfuse.environment"]);
-  if (typeof environment === "string" && environment !== "" && environment !== "default") set("driftline.langfuse.environment", environment);
-  return out;
+  if (typeof environment === "string" && environment !== "" && environment !== "default") {
+    set("driftline.langfuse.environment", environment, "langfuse.environment");
+  }
+  return { attributes: out.attributes, sources: out.sources };
 }
 
 /** Observation and trace metadata, the prompt link, level and status, release and trace name. */

@@ -144,9 +144,13 @@ const AI_SDK_STREAM_EVENT = /^ai\.stream\./;
 
 export function mapSpan(span: OtlpSpan, context: SpanContext, options: MapSpanOptions = {}): MapSpanResult {
   const spanPath = context.path ?? "span";
-  const own = context.inherited ? { ...context.inherited, ...withEventContent(span) } : withEventContent(span);
+  const spanAttrs = withEventContent(span);
+  const own = context.inherited ? { ...context.inherited, ...spanAttrs } : spanAttrs;
   // Client formats translated into the conventions' keys, below the span's own attributes.
-  const attrs: Attributes = { ...langfuseAttributes(own), ...aiSdkAttributes(own), ...own };
+  const langfuse = langfuseAttributes(own);
+  const aiSdk = aiSdkAttributes(own);
+  const attrs: Attributes = { ...langfuse.attributes, ...aiSdk.attributes, ...own };
+  const translatedFrom = (key: string) => (key in own ? key : (aiSdk.sources[key] ?? langfuse.sources[key] ?? key));
   const reason = skipReason(attrs);
   if (reason) return { kind: "skip", reason };
 
@@ -231,11 +235,15 @@ export function mapSpan(span: OtlpSpan, context: SpanContext, options: MapSpanOp
       kind: "rejected",
       errors: result.errors.map((e) => {
         const field = e.path.split(/[.[]/)[0] ?? "";
-        const key = sources[field];
+        const key = sources[field] === undefined ? undefined : translatedFrom(sources[field]);
         const rest = e.path.slice(field.length);
         if (SPAN_FIELDS[field]) return { path: `${spanPath}.${SPAN_FIELDS[field]}`, message: e.message };
         if (!key) return { path: `${spanPath}.${e.path}`, message: e.message };
         const path = `${spanPath}.attributes[${JSON.stringify(key)}]`;
+        // A value read from a parent span is that span's to fix.
+        if (!(key in spanAttrs) && context.inherited?.[key] !== undefined) {
+          return { path, message: `${field}${rest} (inherited from a parent span) ${e.message}` };
+        }
         // A prompt or response is built from JSON text or several attributes: name the attribute, say where inside.
         if (field === "prompt" || field === "response") return { path, message: rest ? `${field}${rest} ${e.message}` : e.message };
         return { path: path + rest, message: e.message };
