@@ -75,9 +75,10 @@ describe.each(appTargets())("client packages over HTTP on %s", (database) => {
   }
 
   /** Runs a snippet and returns the traces it stored: every snippet makes one call as a whole, then one streamed. */
-  async function run(id: string): Promise<StoredTrace[]> {
-    const snippet = snippets.get(id);
-    if (!snippet) throw new Error(`docs/clients.md has no snippet "${id}"`);
+  async function run(id: string, change: (code: string) => string = (code) => code): Promise<StoredTrace[]> {
+    const found = snippets.get(id);
+    if (!found) throw new Error(`docs/clients.md has no snippet "${id}"`);
+    const snippet = { ...found, code: change(found.code) };
     const before = await storedIds();
     const requestsBefore = openai.requests.length;
     const result = await runSnippet(snippet, env());
@@ -146,6 +147,23 @@ describe.each(appTargets())("client packages over HTTP on %s", (database) => {
     expect(generated).toMatchObject({ provider: "openai", response: FAKE_ANSWER, inputTokens: 7, userId: "u-42", ttftMs: null });
     expect(streamed).toMatchObject({ provider: "openai", prompt: [{ role: "user", content: STREAM_QUESTION }], response: FAKE_ANSWER });
     expectStreamTtft(streamed!);
+  });
+
+  it("with a SimpleSpanProcessor each span comes in its own request, the outer one last: still one trace per call", async () => {
+    const simple = (code: string) => {
+      expect(code).toContain("new BatchSpanProcessor(");
+      return code.replaceAll("BatchSpanProcessor", "SimpleSpanProcessor");
+    };
+    const v6 = await run("ai-sdk-6", simple);
+    expect(v6.map((t) => (t.metadata.otel as { spanName: string }).spanName)).toEqual(["ai.generateText.doGenerate", "ai.streamText.doStream"]);
+    // AI SDK 6 repeats the call's metadata on each provider-call span.
+    expect(v6[0]).toMatchObject({ userId: "u-42", sessionId: "s-7", metadata: { functionId: "support-answer" } });
+    const v7 = await run("ai-sdk-7", simple);
+    expect(v7).toHaveLength(2);
+    // @ai-sdk/otel keeps function id and runtime context on the spans above the chat span, which came later.
+    expect(v7[0]).toMatchObject({ model: "gpt-4o-mini", response: [{ role: "assistant", content: FAKE_ANSWER }], userId: null, sessionId: null });
+    expect(v7[0]!.metadata.functionId).toBeUndefined();
+    expectStreamTtft(v7[1]!);
   });
 
   for (const id of ["openinference", "openllmetry"]) {
