@@ -269,6 +269,25 @@ describe("AI SDK attributes", () => {
     });
   });
 
+  it("reads v4's token names and generateObject's response object", () => {
+    const trace = traceOf({
+      "ai.operationId": "ai.generateObject.doGenerate",
+      "ai.model.provider": "openai.chat",
+      "ai.model.id": "gpt-4o",
+      "ai.prompt.messages": JSON.stringify([{ role: "user", content: [{ type: "text", text: "Extract the city" }] }]),
+      "ai.response.object": JSON.stringify({ city: "Paris" }),
+      "ai.usage.promptTokens": 12,
+      "ai.usage.completionTokens": 5,
+    });
+    expect(trace).toMatchObject({
+      provider: "openai",
+      prompt: [{ role: "user", content: "Extract the city" }],
+      response: '{"city":"Paris"}',
+      inputTokens: 12,
+      outputTokens: 5,
+    });
+  });
+
   it("skips tool, embedding and outer spans with a reason", () => {
     for (const [op, reason] of [
       ["ai.toolCall", /not an LLM call/],
