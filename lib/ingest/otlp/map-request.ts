@@ -69,7 +69,8 @@ export function mapOtlpRequest(request: OtlpTraceRequest, options: MapSpanOption
           spanId: span.spanId,
           name: span.name,
         };
-        const inherited = span.parentSpanId ? inheritedAttributes(span, byId) : undefined;
+        // Looked up only for the spans that are LLM calls.
+        const inherited = span.parentSpanId ? () => inheritedAttributes(span, byId) : undefined;
         const mapped = mapSpan(span, { resource: rs.resource.attributes, scope: ss.scope, path: spanRef.path, inherited }, options);
         if (mapped.kind === "skip") result.skipped++;
         else if (mapped.kind === "rejected") result.rejected.push({ spanRef, errors: mapped.errors });

@@ -29,7 +29,7 @@ export type SpanContext = {
    * AI SDK metadata and function id, Langfuse trace attributes), nearest first; the
    * span's own attributes win (map-request.ts collects them).
    */
-  inherited?: Attributes;
+  inherited?: () => Attributes | undefined;
 };
 
 export type MapSpanResult =
@@ -145,14 +145,16 @@ const AI_SDK_STREAM_EVENT = /^ai\.stream\./;
 export function mapSpan(span: OtlpSpan, context: SpanContext, options: MapSpanOptions = {}): MapSpanResult {
   const spanPath = context.path ?? "span";
   const spanAttrs = withEventContent(span);
-  const own = context.inherited ? { ...context.inherited, ...spanAttrs } : spanAttrs;
+  // The span's own attributes decide (what a client format or an ancestor adds never makes a span an LLM call).
+  const reason = skipReason(spanAttrs);
+  if (reason) return { kind: "skip", reason };
+  const inherited = context.inherited?.();
+  const own = inherited ? { ...inherited, ...spanAttrs } : spanAttrs;
   // Client formats translated into the conventions' keys, below the span's own attributes.
   const langfuse = langfuseAttributes(own);
   const aiSdk = aiSdkAttributes(own);
   const attrs: Attributes = { ...langfuse.attributes, ...aiSdk.attributes, ...own };
   const translatedFrom = (key: string) => (key in own ? key : (aiSdk.sources[key] ?? langfuse.sources[key] ?? key));
-  const reason = skipReason(attrs);
-  if (reason) return { kind: "skip", reason };
 
   const errors: FieldError[] = [];
   if (!ID_TRACE.test(span.traceId) || /^0+$/.test(span.traceId)) {
@@ -241,7 +243,7 @@ export function mapSpan(span: OtlpSpan, context: SpanContext, options: MapSpanOp
         if (!key) return { path: `${spanPath}.${e.path}`, message: e.message };
         const path = `${spanPath}.attributes[${JSON.stringify(key)}]`;
         // A value read from a parent span is that span's to fix.
-        if (!(key in spanAttrs) && context.inherited?.[key] !== undefined) {
+        if (!(key in spanAttrs) && inherited?.[key] !== undefined) {
           return { path, message: `${field}${rest} (inherited from a parent span) ${e.message}` };
         }
         // A prompt or response is built from JSON text or several attributes: name the attribute, say where inside.
