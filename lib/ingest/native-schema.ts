@@ -279,6 +279,9 @@ export type NativeSchemaOptions = {
 };
 
 /** The schema for one native trace. Unknown fields are refused (they are usually typos like `latency_ms`). */
+/** The token-part refinements run beside the object's own issues, so the value may not be an object at all. */
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object";
+
 export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
   const now = options.now ?? Date.now;
   return z
@@ -318,12 +321,12 @@ export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
     .refine((t) => t.cachedInputTokens == null || t.inputTokens == null || t.cachedInputTokens <= t.inputTokens, {
       path: ["cachedInputTokens"],
       message: "must not be greater than inputTokens (cached tokens are counted in inputTokens)",
-      when: (payload) => !payload.issues.some((i) => ["inputTokens", "cachedInputTokens"].includes(String(i.path?.[0]))),
+      when: (payload) => isObject(payload.value) && !payload.issues.some((i) => ["inputTokens", "cachedInputTokens"].includes(String(i.path?.[0]))),
     })
     .refine((t) => t.reasoningTokens == null || t.outputTokens == null || t.reasoningTokens <= t.outputTokens, {
       path: ["reasoningTokens"],
       message: "must not be greater than outputTokens (reasoning tokens are counted in outputTokens)",
-      when: (payload) => !payload.issues.some((i) => ["outputTokens", "reasoningTokens"].includes(String(i.path?.[0]))),
+      when: (payload) => isObject(payload.value) && !payload.issues.some((i) => ["outputTokens", "reasoningTokens"].includes(String(i.path?.[0]))),
     });
 }
 

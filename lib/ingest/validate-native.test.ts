@@ -32,6 +32,11 @@ const valid = {
 };
 
 describe("parseNativeBatch", () => {
+  it("refuses an item that is not an object, beside valid ones, without throwing", () => {
+    const { items } = parseNativeBatch({ traces: [null, "x", { ...valid, id: "ok", inputTokens: 10, cachedInputTokens: 4 }] }, opts);
+    expect(items.map((i) => (i.trace ? "trace" : "rejected"))).toEqual(["rejected", "rejected", "trace"]);
+  });
+
   it("normalises a complete trace", () => {
     const { items, batchError } = parseNativeBatch({ traces: [valid] }, opts);
     expect(batchError).toBeUndefined();

@@ -4,10 +4,11 @@
  * LLM calls (acknowledged, not stored). Plus the ExportTraceServiceResponse.
  */
 import type { FieldError, NormalizedTrace } from "../types";
+import { isInheritedKey } from "./ai-sdk";
 import type { OtlpFormat } from "./decode";
 import { mapSpan, type MapSpanOptions } from "./map-span";
 import { ExportTraceServiceResponseType } from "./proto";
-import type { OtlpTraceRequest } from "./types";
+import type { Attributes, OtlpSpan, OtlpTraceRequest } from "./types";
 
 export type SpanRef = {
   /** `resourceSpans[0].scopeSpans[1].spans[2]` */
@@ -26,9 +27,39 @@ export type OtlpMapResult = {
   duplicates: number;
 };
 
+/** How far up a span's parents context attributes are looked for. */
+const MAX_ANCESTORS = 32;
+
+/**
+ * Context attributes (isInheritedKey) of the span's ancestors that are in this
+ * request, nearest first. An AI SDK call, a Langfuse trace or an application
+ * span sets user, session, metadata and function id on the outer span; the
+ * model call below it is the trace, so it takes them from there. An ancestor
+ * exported in another request is not seen (the span keeps what it carries).
+ */
+function inheritedAttributes(span: OtlpSpan, byId: Map<string, OtlpSpan>): Attributes | undefined {
+  let inherited: Attributes | undefined;
+  let parentId = span.parentSpanId;
+  for (let depth = 0; depth < MAX_ANCESTORS && parentId && !/^0+$/.test(parentId); depth++) {
+    const parent = byId.get(`${span.traceId}/${parentId}`);
+    if (!parent || parent === span) break;
+    for (const [key, value] of Object.entries(parent.attributes)) {
+      if (value === null || !isInheritedKey(key)) continue;
+      inherited ??= {};
+      if (inherited[key] === undefined) inherited[key] = value;
+    }
+    parentId = parent.parentSpanId;
+  }
+  return inherited;
+}
+
 export function mapOtlpRequest(request: OtlpTraceRequest, options: MapSpanOptions = {}): OtlpMapResult {
   const result: OtlpMapResult = { traces: [], rejected: [], skipped: 0, duplicates: 0 };
   const seen = new Set<string>();
+  const byId = new Map<string, OtlpSpan>();
+  for (const rs of request.resourceSpans) {
+    for (const ss of rs.scopeSpans) for (const span of ss.spans) if (!byId.has(`${span.traceId}/${span.spanId}`)) byId.set(`${span.traceId}/${span.spanId}`, span);
+  }
   request.resourceSpans.forEach((rs, r) => {
     rs.scopeSpans.forEach((ss, s) => {
       ss.spans.forEach((span, i) => {
@@ -38,7 +69,9 @@ export function mapOtlpRequest(request: OtlpTraceRequest, options: MapSpanOption
           spanId: span.spanId,
           name: span.name,
         };
-        const mapped = mapSpan(span, { resource: rs.resource.attributes, scope: ss.scope, path: spanRef.path }, options);
+        // Looked up only for the spans that are LLM calls.
+        const inherited = span.parentSpanId ? () => inheritedAttributes(span, byId) : undefined;
+        const mapped = mapSpan(span, { resource: rs.resource.attributes, scope: ss.scope, path: spanRef.path, inherited }, options);
         if (mapped.kind === "skip") result.skipped++;
         else if (mapped.kind === "rejected") result.rejected.push({ spanRef, errors: mapped.errors });
         else if (seen.has(mapped.trace.externalId)) result.duplicates++;

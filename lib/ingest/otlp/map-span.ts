@@ -7,7 +7,9 @@
 import { NATIVE_LIMITS } from "../native-schema";
 import type { FieldError, NormalizedTrace, TraceText } from "../types";
 import { validateNativeTrace } from "../validate-native";
+import { aiSdkAttributes, aiSdkMetadata, aiSdkOperation, aiSdkSkipReason } from "./ai-sdk";
 import { hasKeyWithPrefix, indexedGroups, parseJsonLoose, pickJson, pickNumber, pickString, type Picked } from "./attributes";
+import { langfuseAttributes, langfuseMetadata, langfuseObservationType, langfuseSkipReason } from "./langfuse";
 import {
   finishReasonOfMessages,
   legacyMessage,
@@ -22,6 +24,12 @@ export type SpanContext = {
   scope: OtlpScope;
   /** Where the span sits in the request, for error paths: `resourceSpans[0].scopeSpans[0].spans[3]`. */
   path?: string;
+  /**
+   * Context attributes of the span's ancestors in the same request (user, session,
+   * AI SDK metadata and function id, Langfuse trace attributes), nearest first; the
+   * span's own attributes win (map-request.ts collects them).
+   */
+  inherited?: () => Attributes | undefined;
 };
 
 export type MapSpanResult =
@@ -33,7 +41,8 @@ export type MapSpanOptions = { now?: () => number };
 
 /** Attribute keys by field, highest priority first. */
 export const ATTRIBUTE_PRIORITY = {
-  provider: ["gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"],
+  /** `driftline.provider`: the AI SDK's provider id without its API part (ai-sdk.ts). */
+  provider: ["driftline.provider", "gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"],
   model: [
     "gen_ai.request.model",
     "llm.request.model_name",
@@ -102,6 +111,10 @@ const LLM_SIGNALS = [
 
 /** Why a span is not an LLM call, or null when it is one. */
 export function skipReason(attrs: Attributes): string | null {
+  const langfuseType = langfuseObservationType(attrs);
+  if (langfuseType) return langfuseSkipReason(langfuseType);
+  const aiSdkOp = aiSdkOperation(attrs);
+  if (aiSdkOp) return aiSdkSkipReason(aiSdkOp);
   const op = pickString(attrs, ["gen_ai.operation.name"])?.value;
   if (op) return LLM_OPERATIONS.has(op) ? null : `gen_ai.operation.name "${op}" is not an LLM call`;
   const oiKind = pickString(attrs, ["openinference.span.kind"])?.value;
@@ -126,12 +139,22 @@ const NANOS_PER_MS = BigInt(1_000_000);
 /** Events whose attributes carry GenAI content when an instrumentation records it there. */
 const CONTENT_EVENTS = new Set(["gen_ai.client.inference.operation.details"]);
 const FIRST_TOKEN_EVENT = /first[ _.-]?(token|chunk)/i;
+/** The AI SDK's own stream events: their time is not the first chunk's in v7's legacy format (its attribute is read instead). */
+const AI_SDK_STREAM_EVENT = /^ai\.stream\./;
 
 export function mapSpan(span: OtlpSpan, context: SpanContext, options: MapSpanOptions = {}): MapSpanResult {
   const spanPath = context.path ?? "span";
-  const attrs = withEventContent(span);
-  const reason = skipReason(attrs);
+  const spanAttrs = withEventContent(span);
+  // The span's own attributes decide (what a client format or an ancestor adds never makes a span an LLM call).
+  const reason = skipReason(spanAttrs);
   if (reason) return { kind: "skip", reason };
+  const inherited = context.inherited?.();
+  const own = inherited ? { ...inherited, ...spanAttrs } : spanAttrs;
+  // Client formats translated into the conventions' keys, below the span's own attributes.
+  const langfuse = langfuseAttributes(own);
+  const aiSdk = aiSdkAttributes(own);
+  const attrs: Attributes = { ...langfuse.attributes, ...aiSdk.attributes, ...own };
+  const translatedFrom = (key: string) => (key in own ? key : (aiSdk.sources[key] ?? langfuse.sources[key] ?? key));
 
   const errors: FieldError[] = [];
   if (!ID_TRACE.test(span.traceId) || /^0+$/.test(span.traceId)) {
@@ -214,11 +237,15 @@ export function mapSpan(span: OtlpSpan, context: SpanContext, options: MapSpanOp
       kind: "rejected",
       errors: result.errors.map((e) => {
         const field = e.path.split(/[.[]/)[0] ?? "";
-        const key = sources[field];
+        const key = sources[field] === undefined ? undefined : translatedFrom(sources[field]);
         const rest = e.path.slice(field.length);
         if (SPAN_FIELDS[field]) return { path: `${spanPath}.${SPAN_FIELDS[field]}`, message: e.message };
         if (!key) return { path: `${spanPath}.${e.path}`, message: e.message };
         const path = `${spanPath}.attributes[${JSON.stringify(key)}]`;
+        // A value read from a parent span is that span's to fix.
+        if (!(key in spanAttrs) && inherited?.[key] !== undefined) {
+          return { path, message: `${field}${rest} (inherited from a parent span) ${e.message}` };
+        }
         // A prompt or response is built from JSON text or several attributes: name the attribute, say where inside.
         if (field === "prompt" || field === "response") return { path, message: rest ? `${field}${rest} ${e.message}` : e.message };
         return { path: path + rest, message: e.message };
@@ -270,6 +297,8 @@ function promptOf(attrs: Attributes): Picked<TraceText> {
   const messages = pickJson(attrs, P.inputMessages);
   const text = firstText([
     ["gen_ai.input.messages", () => (messages ? toTraceText(messages.value, "user") : null)],
+    ["ai.prompt.messages", () => toTraceText(attrs["driftline.ai.prompt"], "user")],
+    ["langfuse.observation.input", () => toTraceText(attrs["driftline.langfuse.input"], "user")],
     ["gen_ai.prompt.*", () => legacyMessages(attrs, "gen_ai.prompt", "user")],
     ["llm.input_messages.*", () => openInferenceMessages(attrs, "llm.input_messages", "user")],
     ["llm.prompts.*", () => openInferenceCompletionsText(attrs, "llm.prompts", "prompt.text")],
@@ -289,6 +318,8 @@ function responseOf(attrs: Attributes): Picked<TraceText> {
   const messages = pickJson(attrs, P.outputMessages);
   return firstText([
     ["gen_ai.output.messages", () => (messages ? toTraceText(messages.value, "assistant") : null)],
+    ["ai.response.text", () => toTraceText(attrs["driftline.ai.response"], "assistant")],
+    ["langfuse.observation.output", () => toTraceText(attrs["driftline.langfuse.output"], "assistant")],
     ["gen_ai.completion.*", () => legacyMessages(attrs, "gen_ai.completion", "assistant")],
     ["llm.output_messages.*", () => openInferenceMessages(attrs, "llm.output_messages", "assistant")],
     ["llm.choices.*", () => openInferenceCompletionsText(attrs, "llm.choices", "completion.text")],
@@ -339,7 +370,7 @@ function finishReasonOf(attrs: Attributes): Picked<string> {
 function ttft(span: OtlpSpan, attrs: Attributes): number | null {
   const seconds = pickNumber(attrs, ATTRIBUTE_PRIORITY.ttftSeconds);
   if (seconds && seconds.value >= 0) return seconds.value * 1000;
-  const langfuse = pickString(attrs, ["langfuse.observation.completion_start_time"]);
+  const langfuse = pickString(attrs, ["driftline.langfuse.completion_start_time", "langfuse.observation.completion_start_time"]);
   if (langfuse) {
     const at = Date.parse(langfuse.value);
     if (Number.isFinite(at)) {
@@ -347,7 +378,9 @@ function ttft(span: OtlpSpan, attrs: Attributes): number | null {
       if (ms >= 0) return ms;
     }
   }
-  const event = span.events.find((e) => FIRST_TOKEN_EVENT.test(e.name) && e.timeUnixNano >= span.startTimeUnixNano);
+  const event = span.events.find(
+    (e) => FIRST_TOKEN_EVENT.test(e.name) && !AI_SDK_STREAM_EVENT.test(e.name) && e.timeUnixNano >= span.startTimeUnixNano,
+  );
   return event ? Number(event.timeUnixNano - span.startTimeUnixNano) / 1e6 : null;
 }
 
@@ -383,8 +416,13 @@ function stringList(v: AttributeValue | undefined): string[] {
 
 /** `tag.tags` (OpenInference), `driftline.tags`, and `env:<deployment.environment>` from the resource. */
 function tagsOf(attrs: Attributes, resource: Attributes): string[] {
-  const tags = [...stringList(attrs["tag.tags"]), ...stringList(attrs["driftline.tags"])];
-  const env = pickString(resource, ["deployment.environment.name", "deployment.environment"]);
+  const tags = [
+    ...stringList(attrs["tag.tags"]),
+    ...stringList(attrs["driftline.tags"]),
+    ...stringList(attrs["driftline.ai.tags"]),
+    ...stringList(attrs["driftline.langfuse.tags"]),
+  ];
+  const env = pickString(attrs, ["driftline.langfuse.environment"]) ?? pickString(resource, ["deployment.environment.name", "deployment.environment"]);
   if (env) tags.push(`env:${env.value}`);
   const clean = tags.map((t) => t.slice(0, NATIVE_LIMITS.maxTagLength)).filter((t) => t !== "");
   return [...new Set(clean)].slice(0, NATIVE_LIMITS.maxTags);
@@ -414,6 +452,7 @@ function metadataOf(
   const oiMeta = attrs.metadata;
   const parsedMeta = typeof oiMeta === "string" ? parseJsonLoose(oiMeta) : oiMeta;
   if (parsedMeta && typeof parsedMeta === "object" && !Array.isArray(parsedMeta)) Object.assign(meta, parsedMeta);
+  Object.assign(meta, aiSdkMetadata(attrs), langfuseMetadata(attrs));
   for (const [key, value] of Object.entries(attrs)) {
     if (key.startsWith("traceloop.association.properties.")) {
       const name = key.slice("traceloop.association.properties.".length);
