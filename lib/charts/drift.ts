@@ -303,7 +303,14 @@ export function describeEvidence(kind: MonitorKind, r: SeriesResult, thresholds:
       if (!Object.keys(part).length) continue;
       rows.push(
         { label: `${text}: MMD²`, value: `${fmt(obj(part.mmd).mmd2, 5)} (permutation p ${formatP(num(obj(part.mmd).pValue))}, ${alpha}${s.text === "both" ? "/2" : ""})`, emphasis: (num(obj(part.mmd).pValue) ?? 1) < (num(s.alphaPerText) ?? 0.01) },
-        { label: `${text}: classifier AUC`, value: `${fmt(obj(part.classifier).auc)} (threshold ${fmt(thresholds.auc, 2)})`, emphasis: (num(obj(part.classifier).auc) ?? 0) >= (num(thresholds.auc) ?? 1) },
+        ...(part.kernel
+          ? [
+              { label: `${text}: multi-scale MMD`, value: `permutation p ${formatP(num(obj(part.mmdMultiscale).pValue))} (${alpha}${s.text === "both" ? "/2" : ""})`, emphasis: (num(obj(part.mmdMultiscale).pValue) ?? 1) < (num(s.alphaPerText) ?? 0.01) },
+              { label: `${text}: kernel AUC`, value: `${fmt(obj(part.kernel).auc)} (threshold ${fmt(thresholds.auc, 2)})`, emphasis: (num(obj(part.kernel).auc) ?? 0) >= (num(thresholds.auc) ?? 1) },
+              { label: `${text}: linear classifier AUC`, value: fmt(obj(part.classifier).auc) },
+            ]
+          : // Results stored before the kernel AUC existed were judged on the linear classifier.
+            [{ label: `${text}: classifier AUC`, value: `${fmt(obj(part.classifier).auc)} (threshold ${fmt(thresholds.auc, 2)})`, emphasis: (num(obj(part.classifier).auc) ?? 0) >= (num(thresholds.auc) ?? 1) }]),
         { label: `${text}: centroid distance`, value: fmt(obj(part.centroid).cosine ?? obj(part.centroid).euclidean, 4) },
         { label: `${text}: components drifted`, value: pct(obj(part.components).driftedShare) },
       );

@@ -114,6 +114,31 @@ function pairSum(K: Float64Array, N: number, idx: Int32Array): number {
   return s;
 }
 
+/** pairSum of three kernel matrices in one pass over the index pairs (the loop is bound by memory access, not arithmetic). */
+function pairSum3(K0: Float64Array, K1: Float64Array, K2: Float64Array, N: number, idx: Int32Array, out: Float64Array): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (let a = 0; a < idx.length; a++) {
+    const row = idx[a]! * N;
+    let r0 = 0;
+    let r1 = 0;
+    let r2 = 0;
+    for (let b = a + 1; b < idx.length; b++) {
+      const o = row + idx[b]!;
+      r0 += K0[o]!;
+      r1 += K1[o]!;
+      r2 += K2[o]!;
+    }
+    s0 += r0;
+    s1 += r1;
+    s2 += r2;
+  }
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+}
+
 /**
  * Unbiased MMD² (Gretton et al. 2012, eq. 3) from pair sums: with Sxx, Syy
  * the within-sample sums over unordered pairs and Sxy the cross sum,
@@ -134,54 +159,91 @@ function mmd2FromSums(sxx: number, syy: number, sxy: number, m: number, n: numbe
  * recomputed, the others follow from row sums.
  */
 export function mmdTest(x: Matrix, y: Matrix, options: MmdOptions = {}): MmdResult {
-  const m = x.rows;
-  const n = y.rows;
-  if (m < 2 || n < 2) throw new RangeError("MMD needs at least two rows per sample");
+  if (x.rows < 2 || y.rows < 2) throw new RangeError("MMD needs at least two rows per sample");
+  const { kernel, n, sigma } = pooledGaussianKernel(x, y);
+  return mmdPermutationTest(kernel, n, x.rows, sigma, options);
+}
+
+/**
+ * The permutation test of `mmdTest` on a pooled kernel matrix that is already
+ * computed (rows 0…m−1 the reference): callers that need the kernel for more
+ * than MMD (the kernel two-sample AUC) compute it once.
+ */
+export function mmdPermutationTest(K: Float64Array, N: number, m: number, sigma: number, options: MmdOptions = {}): MmdResult {
   const B = options.permutations ?? MMD_DEFAULT_PERMUTATIONS;
-  const { kernel: K, n: N, sigma } = pooledGaussianKernel(x, y);
-  // Row sums without the diagonal, and the total over unordered pairs.
-  const rowSum = new Float64Array(N);
-  let total2 = 0;
-  for (let i = 0; i < N; i++) {
-    let s = 0;
-    const o = i * N;
-    for (let j = 0; j < N; j++) if (j !== i) s += K[o + j]!;
-    rowSum[i] = s;
-    total2 += s;
-  }
-  const totalPairs = total2 / 2;
-  const statFor = (xIdx: Int32Array): number => {
-    const sxx = pairSum(K, N, xIdx);
+  const { observed, permuted } = mmdPermutationStatistics([K], N, m, B, options.seed ?? 0);
+  let exceed = 0;
+  for (const t of permuted[0]!) if (t >= observed[0]!) exceed++;
+  return { mmd2: observed[0]!, pValue: (1 + exceed) / (1 + B), sigma, permutations: B };
+}
+
+/**
+ * MMD²_u of the observed split and of B seeded relabellings of the pooled
+ * rows, for each of several kernel matrices over the same rows (the same
+ * relabellings for all of them, so their statistics can be compared
+ * permutation by permutation). Each kernel's pooled matrix is computed once;
+ * a relabelling only re-sums the within-reference pairs, the other sums
+ * follow from row sums.
+ */
+export function mmdPermutationStatistics(
+  kernels: readonly Float64Array[],
+  N: number,
+  m: number,
+  B: number,
+  seed: number,
+): { observed: number[]; permuted: Float64Array[] } {
+  const n = N - m;
+  if (m < 2 || n < 2) throw new RangeError("MMD needs at least two rows per sample");
+  const prepared = kernels.map((K) => {
+    // Row sums without the diagonal, and the total over unordered pairs.
+    const rowSum = new Float64Array(N);
+    let total2 = 0;
+    for (let i = 0; i < N; i++) {
+      let s = 0;
+      const o = i * N;
+      for (let j = 0; j < N; j++) if (j !== i) s += K[o + j]!;
+      rowSum[i] = s;
+      total2 += s;
+    }
+    return { K, rowSum, totalPairs: total2 / 2 };
+  });
+  const statFor = (p: (typeof prepared)[number], xIdx: Int32Array, sxx = pairSum(p.K, N, xIdx)): number => {
     let rx = 0;
-    for (let a = 0; a < xIdx.length; a++) rx += rowSum[xIdx[a]!]!;
+    for (let a = 0; a < xIdx.length; a++) rx += p.rowSum[xIdx[a]!]!;
     const sxy = rx - 2 * sxx;
-    const syy = totalPairs - sxx - sxy;
+    const syy = p.totalPairs - sxx - sxy;
     return mmd2FromSums(sxx, syy, sxy, m, n);
   };
-  // Observed statistic from the blocks directly.
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (let i = 0; i < N; i++) {
-    const o = i * N;
-    for (let j = i + 1; j < N; j++) {
-      const v = K[o + j]!;
-      if (j < m) sxx += v;
-      else if (i >= m) syy += v;
-      else sxy += v;
+  // Observed statistics from the blocks directly.
+  const observed = kernels.map((K) => {
+    let sxx = 0;
+    let syy = 0;
+    let sxy = 0;
+    for (let i = 0; i < N; i++) {
+      const o = i * N;
+      for (let j = i + 1; j < N; j++) {
+        const v = K[o + j]!;
+        if (j < m) sxx += v;
+        else if (i >= m) syy += v;
+        else sxy += v;
+      }
     }
-  }
-  const observed = mmd2FromSums(sxx, syy, sxy, m, n);
-  const rng = createRng(options.seed ?? 0);
+    return mmd2FromSums(sxx, syy, sxy, m, n);
+  });
+  const permuted = kernels.map(() => new Float64Array(B));
+  const rng = createRng(seed);
   const pool = new Int32Array(N);
   for (let i = 0; i < N; i++) pool[i] = i;
   const xIdx = new Int32Array(m);
-  let exceed = 0;
+  const sums = new Float64Array(3);
   for (let b = 0; b < B; b++) {
     shuffleInPlace(pool, rng);
     xIdx.set(pool.subarray(0, m));
     xIdx.sort();
-    if (statFor(xIdx) >= observed) exceed++;
+    if (prepared.length === 3) {
+      pairSum3(prepared[0]!.K, prepared[1]!.K, prepared[2]!.K, N, xIdx, sums);
+      prepared.forEach((p, k) => (permuted[k]![b] = statFor(p, xIdx, sums[k])));
+    } else prepared.forEach((p, k) => (permuted[k]![b] = statFor(p, xIdx)));
   }
-  return { mmd2: observed, pValue: (1 + exceed) / (1 + B), sigma, permutations: B };
+  return { observed, permuted };
 }

@@ -81,8 +81,8 @@ async function embeddingDrift(handle: DatabaseHandle, monitor: MonitorLike, wind
     }
     const comparison = await compute("compareEmbeddings", ref.x, cur.x, { seed, permutations: t.permutations, thresholds: { alpha, psi: 0.1, auc: t.auc } });
     drift ||= comparison.drift;
-    minP = Math.min(minP, comparison.mmd.pValue * kinds.length);
-    maxAuc = Math.max(maxAuc, comparison.classifier.auc);
+    minP = Math.min(minP, comparison.mmdMultiscale.pValue * kinds.length);
+    maxAuc = Math.max(maxAuc, comparison.kernel.auc);
     parts[kind] = { embeddingModel: model.name, ...comparison };
     if (t.projectionSample > 0) {
       // Rows are in sample order (a seeded random order), so the first N are a random subsample.
