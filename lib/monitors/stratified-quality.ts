@@ -1,4 +1,5 @@
 import { cochranMantelHaenszel, detectableMeanShift, detectableRateIncrease, normalPpf, quantiles, stratifiedMeanDifference, type Matrix } from "@/lib/drift";
+import { mean, sd } from "./bootstrap";
 import { holmAdjust } from "./multiple-testing";
 import { distancesToCentroids, type TopicModel } from "./topics";
 
@@ -115,16 +116,8 @@ export function comparePooledQuality(
     const test = stratifiedMeanDifference(strata);
     if (test.strata === 0) continue;
     const used = strata.filter((s) => s.reference.length >= 2 && s.current.length >= 2);
-    const mean = (xs: number[][]) => {
-      const all = xs.flat();
-      return all.reduce((s, v) => s + v, 0) / Math.max(1, all.length);
-    };
-    const sdOf = (x: readonly number[]) => {
-      const m = x.reduce((s, v) => s + v, 0) / x.length;
-      return Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1));
-    };
     const mde = detectableMeanShift(
-      used.map((s) => ({ reference: s.reference.length, current: s.current.length, sd: sdOf(s.reference) })),
+      used.map((s) => ({ reference: s.reference.length, current: s.current.length, sd: sd(s.reference) })),
       { alpha: alphaFirst, power: POWER },
     );
     const spread = test.referenceSd || 1;
@@ -133,8 +126,8 @@ export function comparePooledQuality(
       metric: `score:${name}`,
       test: "stratified_mean",
       strata: test.strata,
-      reference: { n: used.reduce((s, x) => s + x.reference.length, 0), value: mean(used.map((s) => s.reference)) },
-      current: { n: used.reduce((s, x) => s + x.current.length, 0), value: mean(used.map((s) => s.current)) },
+      reference: { n: used.reduce((s, x) => s + x.reference.length, 0), value: mean(used.flatMap((s) => s.reference)) },
+      current: { n: used.reduce((s, x) => s + x.current.length, 0), value: mean(used.flatMap((s) => s.current)) },
       effect: test.standardized,
       difference: test.difference,
       se: test.se,
