@@ -2,8 +2,8 @@ import { centroidDistance } from "./centroid";
 import { classifierTest } from "./classifier";
 import { asMatrix, selectRows, type Matrix } from "./matrix";
 import { kernelWitnessAuc } from "./kernel-auc";
-import { MMD_DEFAULT_PERMUTATIONS, pooledGaussianKernel } from "./mmd";
-import { mmdMultiscaleTest, type MmdMultiscaleResult } from "./mmd-multiscale";
+import { gaussianKernelPower, MMD_DEFAULT_PERMUTATIONS, pooledGaussianKernel } from "./mmd";
+import { kernelPower, mmdMultiscaleTest, type MmdMultiscaleResult } from "./mmd-multiscale";
 import { perDimensionKs } from "./per-dimension-ks";
 import { createRng, permutation } from "./random";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "./thresholds";
@@ -72,11 +72,11 @@ export function compareEmbeddings(
   const y = subsample(cur, maxRows, seed + 2);
   const { kernel, n: N, sigma } = pooledGaussianKernel(x, y);
   const permutations = options.permutations ?? MMD_DEFAULT_PERMUTATIONS;
-  const { kernels, ...multiscale } = mmdMultiscaleTest(kernel, N, x.rows, sigma, { permutations, seed });
+  const multiscale = mmdMultiscaleTest(kernel, N, x.rows, sigma, { permutations, seed });
   const median = multiscale.bandwidths[0]!;
   const mmd = { mmd2: median.mmd2, pValue: median.pValue, sigma, permutations };
   const chosen = multiscale.bandwidths.findIndex((b) => b.factor === multiscale.chosen);
-  const witness = kernelWitnessAuc(kernels[chosen]!, N, x.rows, { seed: seed + 3 });
+  const witness = kernelWitnessAuc(gaussianKernelPower(kernel, kernelPower(multiscale.chosen)), N, x.rows, { seed: seed + 3 });
   const classifier = classifierTest(ref, cur, { seed });
   const components = perDimensionKs(ref, cur);
   return {

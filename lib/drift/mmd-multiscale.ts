@@ -3,6 +3,11 @@ import { mmdPermutationStatistics } from "./mmd";
 /** Bandwidths of the multi-scale test, as multiples of the median-heuristic σ. */
 export const MMD_BANDWIDTH_FACTORS = [1, 0.5, 0.25] as const;
 
+/** The power of the median-bandwidth kernel that is the kernel at f·σ: 1/f² (f = 1, ½, ¼, … → 1, 4, 16, …). */
+export function kernelPower(factor: number): number {
+  return Math.round(1 / (factor * factor));
+}
+
 export interface MmdBandwidthResult {
   /** Multiple of the median-heuristic σ. */
   factor: number;
@@ -25,20 +30,6 @@ export interface MmdMultiscaleResult {
   chosen: number;
   bandwidths: MmdBandwidthResult[];
   permutations: number;
-}
-
-/**
- * Raises every entry of a Gaussian kernel matrix of bandwidth σ to the power
- * 1/f², which is the Gaussian kernel of bandwidth f·σ:
- * exp(−d²/2σ²)^(1/f²) = exp(−d²/2(fσ)²).
- */
-export function rescaleGaussianKernel(K: Float64Array, factor: number): Float64Array {
-  const e = 1 / (factor * factor);
-  const out = new Float64Array(K.length);
-  if (e === 4) for (let i = 0; i < K.length; i++) out[i] = (K[i]! * K[i]!) ** 2;
-  else if (e === 16) for (let i = 0; i < K.length; i++) out[i] = ((K[i]! * K[i]!) ** 2) ** 4;
-  else for (let i = 0; i < K.length; i++) out[i] = K[i]! ** e;
-  return out;
 }
 
 /** Each of the values standardised by the mean and SD of all of them. */
@@ -68,7 +59,7 @@ function standardise(values: Float64Array): Float64Array {
  *
  * `base` is the pooled kernel at the median-heuristic σ (rows 0…m−1 the
  * reference), as `pooledGaussianKernel` returns it; the narrower kernels are
- * its powers.
+ * its entry-wise powers 1/f² (never stored).
  */
 export function mmdMultiscaleTest(
   base: Float64Array,
@@ -76,13 +67,12 @@ export function mmdMultiscaleTest(
   m: number,
   sigma: number,
   options: { permutations: number; seed: number; factors?: readonly number[] },
-): MmdMultiscaleResult & { kernels: Float64Array[] } {
+): MmdMultiscaleResult {
   const factors = options.factors ?? MMD_BANDWIDTH_FACTORS;
-  const kernels = factors.map((f) => (f === 1 ? base : rescaleGaussianKernel(base, f)));
   const B = options.permutations;
-  const { observed, permuted } = mmdPermutationStatistics(kernels, N, m, B, options.seed);
+  const { observed, permuted } = mmdPermutationStatistics(base, factors.map(kernelPower), N, m, B, options.seed);
   // Per bandwidth: the observed statistic joins its B relabellings (observed at index B).
-  const z = kernels.map((_, k) => {
+  const z = factors.map((_, k) => {
     const all = new Float64Array(B + 1);
     all.set(permuted[k]!, 0);
     all[B] = observed[k]!;
@@ -93,7 +83,7 @@ export function mmdMultiscaleTest(
   let atLeast = 0;
   for (let b = 0; b <= B; b++) if (maxZ[b]! >= maxZ[B]!) atLeast++;
   let chosen = 0;
-  for (let k = 1; k < kernels.length; k++) if (z[k]![B]! > z[chosen]![B]!) chosen = k;
+  for (let k = 1; k < factors.length; k++) if (z[k]![B]! > z[chosen]![B]!) chosen = k;
   const ownP = (k: number) => {
     let c = 1;
     for (const t of permuted[k]!) if (t >= observed[k]!) c++;
@@ -104,6 +94,5 @@ export function mmdMultiscaleTest(
     chosen: factors[chosen]!,
     bandwidths: factors.map((factor, k) => ({ factor, sigma: factor * sigma, mmd2: observed[k]!, pValue: ownP(k), z: z[k]![B]! })),
     permutations: B,
-    kernels,
   };
 }
