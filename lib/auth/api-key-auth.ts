@@ -5,7 +5,14 @@ import { UnauthenticatedError } from "@/lib/services/errors";
 import { hashApiKey } from "./api-keys";
 
 /** The key's project, with the project settings every keyed request needs (one query). */
-export type ApiKeyPrincipal = { projectId: string; keyId: string; redaction: string };
+export type ApiKeyPrincipal = { projectId: string; projectSlug: string; keyId: string; redaction: string };
+
+/**
+ * The credentials of an `Authorization` header: a project API key, and for
+ * HTTP Basic (what the Langfuse SDKs send: public key : secret key) the
+ * project slug it must belong to.
+ */
+export type ApiKeyCredentials = { token: string; projectSlug: string | null };
 
 /** `Bearer <key>` (or a bare key, which some OTLP exporters send) → the token. */
 export function bearerToken(header: string | null | undefined): string | null {
@@ -14,6 +21,26 @@ export function bearerToken(header: string | null | undefined): string | null {
   if (match) return match[1] ?? null;
   const bare = header.trim();
   return bare && !/\s/.test(bare) ? bare : null;
+}
+
+/**
+ * `Bearer <key>`, a bare key, or `Basic base64(<project slug>:<key>)` — the
+ * Langfuse SDKs' public key / secret key pair, mapped as slug / Driftline key
+ * (docs/ingest.md, "Langfuse SDKs").
+ */
+export function apiKeyCredentials(header: string | null | undefined): ApiKeyCredentials | null {
+  if (!header) return null;
+  const basic = /^\s*Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  if (basic) {
+    const decoded = Buffer.from(basic[1] ?? "", "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon <= 0) return null;
+    const token = decoded.slice(colon + 1);
+    if (!token || /\s/.test(token)) return null;
+    return { token, projectSlug: decoded.slice(0, colon) };
+  }
+  const token = bearerToken(header);
+  return token ? { token, projectSlug: null } : null;
 }
 
 /**
@@ -50,10 +77,21 @@ export function forgetApiKeys(): void {
  * a minute per key.
  */
 export async function authenticateApiKey(db: Database, authorization: string | null): Promise<ApiKeyPrincipal> {
-  const token = bearerToken(authorization);
-  if (!token) {
-    throw new UnauthenticatedError("Missing API key: send `Authorization: Bearer <project API key>`");
+  const credentials = apiKeyCredentials(authorization);
+  if (!credentials) {
+    throw new UnauthenticatedError(
+      "Missing API key: send `Authorization: Bearer <project API key>` (or Basic <project slug>:<project API key>)",
+    );
   }
+  const principal = await resolveApiKey(db, credentials.token);
+  // A Basic pair names its project: a key of another project is as wrong as an unknown one.
+  if (credentials.projectSlug !== null && credentials.projectSlug !== principal.projectSlug) {
+    throw new UnauthenticatedError("Invalid or revoked API key");
+  }
+  return principal;
+}
+
+async function resolveApiKey(db: Database, token: string): Promise<ApiKeyPrincipal> {
   const digest = hashApiKey(token);
   const cache = keyCache();
   const hit = cache.entries.get(digest);
@@ -70,15 +108,19 @@ export async function authenticateApiKey(db: Database, authorization: string | n
 
 async function lookUpApiKey(db: Database, digest: string): Promise<ApiKeyPrincipal> {
   const [key] = await db
-    .select({ projectId: apiKeys.projectId, id: apiKeys.id, revokedAt: apiKeys.revokedAt, lastUsedAt: apiKeys.lastUsedAt, redaction: projects.redaction })
+    .select({ projectId: apiKeys.projectId, id: apiKeys.id, revokedAt: apiKeys.revokedAt, lastUsedAt: apiKeys.lastUsedAt, redaction: projects.redaction, projectSlug: projects.slug })
     .from(apiKeys)
     .innerJoin(projects, eq(projects.id, apiKeys.projectId))
     .where(eq(apiKeys.keyHash, digest));
   if (!key || key.revokedAt) throw new UnauthenticatedError("Invalid or revoked API key");
+  const principal: ApiKeyPrincipal = {
+    projectId: key.projectId,
+    projectSlug: key.projectSlug,
+    keyId: key.id,
+    redaction: key.redaction,
+  };
   const now = new Date();
-  if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < 60_000) {
-    return { projectId: key.projectId, keyId: key.id, redaction: key.redaction };
-  }
+  if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < 60_000) return principal;
   await db
     .update(apiKeys)
     .set({ lastUsedAt: now })
@@ -89,5 +131,5 @@ async function lookUpApiKey(db: Database, digest: string): Promise<ApiKeyPrincip
         or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - 60_000))),
       ),
     );
-  return { projectId: key.projectId, keyId: key.id, redaction: key.redaction };
+  return principal;
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { bearerToken } from "./api-key-auth";
+import { apiKeyCredentials, bearerToken } from "./api-key-auth";
 import { apiKeyHint, generateApiKey, hashApiKey } from "./api-keys";
 
 describe("API keys", () => {
@@ -30,5 +30,20 @@ describe("API keys", () => {
     expect(bearerToken("Basic a b")).toBeNull();
     expect(bearerToken("")).toBeNull();
     expect(bearerToken(null)).toBeNull();
+  });
+
+  it("reads HTTP Basic as the project slug and its key (the Langfuse SDKs' public and secret key)", () => {
+    const basic = (pair: string) => `Basic ${Buffer.from(pair).toString("base64")}`;
+    expect(apiKeyCredentials(basic("shop:dl_abc:def"))).toEqual({ projectSlug: "shop", token: "dl_abc:def" });
+    expect(apiKeyCredentials(`  basic ${Buffer.from("shop:dl_abc").toString("base64")} `)).toEqual({
+      projectSlug: "shop",
+      token: "dl_abc",
+    });
+    expect(apiKeyCredentials("Bearer dl_abc")).toEqual({ projectSlug: null, token: "dl_abc" });
+    expect(apiKeyCredentials(basic(":dl_abc"))).toBeNull();
+    expect(apiKeyCredentials(basic("shop:"))).toBeNull();
+    expect(apiKeyCredentials(basic("shop"))).toBeNull();
+    expect(apiKeyCredentials(basic("shop:dl abc"))).toBeNull();
+    expect(apiKeyCredentials(null)).toBeNull();
   });
 });

@@ -32,6 +32,19 @@ describe.each(dbTargets())("API key lookups and their cache on $name", (target) 
     await expect(authenticateApiKey(handle.db, `Bearer ${created.key}`)).rejects.toThrow(/Invalid or revoked/);
   });
 
+  it("takes HTTP Basic as <project slug>:<key> and refuses a key paired with another project's slug", async () => {
+    const created = await createApiKey({ ctx, input: { projectId, name: "langfuse" } });
+    const basic = (pair: string) => `Basic ${Buffer.from(pair).toString("base64")}`;
+    await expect(authenticateApiKey(handle.db, basic(`keys:${created.key}`))).resolves.toMatchObject({
+      projectId,
+      projectSlug: "keys",
+      keyId: created.id,
+    });
+    // The same key, now cached, still needs its own project's slug.
+    await expect(authenticateApiKey(handle.db, basic(`other:${created.key}`))).rejects.toThrow(/Invalid or revoked/);
+    await expect(authenticateApiKey(handle.db, basic("keys:dl_not_a_key"))).rejects.toThrow(/Invalid or revoked/);
+  });
+
   it("never caches an unknown key, so a key created by another process works on its first request", async () => {
     const created = await createApiKey({ ctx, input: { projectId, name: "later" } });
     const wrong = `${created.key.slice(0, -1)}${created.key.endsWith("a") ? "b" : "a"}`;
