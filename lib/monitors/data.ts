@@ -255,6 +255,9 @@ export async function nearDuplicateResponseDistances(
   const pairsB: string[] = [];
   const order: number[] = [];
   for (const [qi, q] of params.queries.entries()) {
+    // The embedded database answers in microtasks, so a run of queries never lets the event loop serve
+    // anything else: yield between them, or the web server stalls for the whole loop (seconds).
+    await new Promise((resolve) => setImmediate(resolve));
     const near = await nearestTraces(handle, {
       projectId: params.projectId,
       model: params.model,
