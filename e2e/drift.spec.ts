@@ -80,7 +80,7 @@ test.describe("drift", () => {
 
     await openMonitor(page, "Quality by topic (concept drift)");
     await expect(page.getByTestId("concept-quality").locator("tbody tr").first()).toBeVisible();
-    await expect(page.getByTestId("evidence").getByRole("row", { name: /Significant comparisons/ })).toBeVisible();
+    await expect(page.getByTestId("evidence").getByRole("row", { name: /Significant per-topic comparisons/ })).toBeVisible();
   });
 
   test("bad input in the monitor form shows field errors and creates nothing; an engineer's monitor can be paused, resumed and deleted", async ({ page }) => {

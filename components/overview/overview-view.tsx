@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { CostChart } from "@/components/charts/cost-chart";
 import { LatencyChart } from "@/components/charts/latency-chart";
 import { TrafficChart } from "@/components/charts/traffic-chart";
+import { PeriodDataNotice } from "@/components/layout/period-data-notice";
 import { PeriodPicker } from "@/components/layout/period-picker";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
 import { describeSelection, selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/charts/period";
@@ -38,6 +39,7 @@ export function OverviewView({ project, selection }: { project: string; selectio
         </div>
         <PeriodPicker selection={selection} />
       </div>
+      <PeriodDataNotice project={project} selection={selection} />
       <section aria-label="Key figures">
         <QueryState
           query={query}

@@ -14,7 +14,7 @@ export function RegressionsView({ project }: { project: string }) {
   const query = useQuery({
     queryKey: driftQueryKeys.versionChanges(project),
     queryFn: () => fetchJson<{ data: VersionChangeView[] }>(`/api/projects/${encodeURIComponent(project)}/version-changes`),
-    refetchInterval: 30_000,
+    refetchInterval: 10_000,
   });
   return (
     <>
@@ -53,7 +53,7 @@ export function RegressionsView({ project }: { project: string }) {
                         </span>
                       </div>
                       <div className="muted" style={{ fontSize: 13 }}>
-                        {summarizeChange(c.comparison) || (c.status === "pending" ? "waiting for enough traces on both sides" : "no metric changed significantly")} · n{" "}
+                        {summarizeChange(c.comparison) || (c.status === "pending" ? "verdict once both sides have 50 traces" : "no metric changed significantly")} · n{" "}
                         {c.sampleSizes.before} before / {c.sampleSizes.after} after
                       </div>
                     </li>

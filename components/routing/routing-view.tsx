@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { MultiLineChart } from "@/components/charts/multi-line-chart";
 import { QualityCostScatter } from "@/components/charts/quality-cost-scatter";
+import { PeriodDataNotice } from "@/components/layout/period-data-notice";
 import { PeriodPicker } from "@/components/layout/period-picker";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
 import { describeSelection, selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/charts/period";
@@ -53,6 +54,7 @@ export function RoutingView({ project, selection }: { project: string; selection
         </div>
         <PeriodPicker selection={selection} />
       </div>
+      <PeriodDataNotice project={project} selection={selection} />
       <div className="toolbar" style={{ marginBottom: 14 }}>
         <div className="segmented" role="group" aria-label="Compare">
           <button type="button" aria-pressed={by === "model"} onClick={() => setBy("model")}>

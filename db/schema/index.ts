@@ -8,6 +8,7 @@ export * from "./embedding-models";
 export * from "./embeddings";
 export * from "./memberships";
 export * from "./monitor-results";
+export * from "./model-versions-seen";
 export * from "./monitors";
 export * from "./prices";
 export * from "./projects";

@@ -65,11 +65,11 @@ export function formatWindowRange(start: string, end: string): string {
 export function seriesLabels(kind: MonitorKind, statistics: Record<string, unknown> | undefined): { value: string; secondary: string | null } {
   switch (kind) {
     case "embedding_drift":
-      return { value: "Domain-classifier AUC", secondary: "MMD²" };
+      return { value: "Kernel two-sample AUC", secondary: "MMD²" };
     case "topic_drift":
       return { value: "PSI of the topic mix", secondary: "Emerging share (beyond the reference's p95 distance)" };
     case "concept_drift":
-      return { value: "Significant per-topic changes", secondary: "Smallest adjusted p" };
+      return { value: "Significant changes (pooled and per topic)", secondary: "Smallest adjusted p" };
     case "version_regression":
       return { value: "Regressing version changes", secondary: null };
     case "metric": {
@@ -275,6 +275,7 @@ const fmt = (v: unknown, digits = 3): string => {
   const n = num(v);
   return n === null ? "—" : Math.abs(n) >= 1000 ? n.toFixed(0) : n.toFixed(digits);
 };
+const signed = (v: number, digits: number): string => `${v > 0 ? "+" : v < 0 ? "−" : ""}${Math.abs(v).toFixed(digits)}`;
 const pct = (v: unknown): string => {
   const n = num(v);
   return n === null ? "—" : `${(n * 100).toFixed(1)}%`;
@@ -303,7 +304,14 @@ export function describeEvidence(kind: MonitorKind, r: SeriesResult, thresholds:
       if (!Object.keys(part).length) continue;
       rows.push(
         { label: `${text}: MMD²`, value: `${fmt(obj(part.mmd).mmd2, 5)} (permutation p ${formatP(num(obj(part.mmd).pValue))}, ${alpha}${s.text === "both" ? "/2" : ""})`, emphasis: (num(obj(part.mmd).pValue) ?? 1) < (num(s.alphaPerText) ?? 0.01) },
-        { label: `${text}: classifier AUC`, value: `${fmt(obj(part.classifier).auc)} (threshold ${fmt(thresholds.auc, 2)})`, emphasis: (num(obj(part.classifier).auc) ?? 0) >= (num(thresholds.auc) ?? 1) },
+        ...(part.kernel
+          ? [
+              { label: `${text}: multi-scale MMD`, value: `permutation p ${formatP(num(obj(part.mmdMultiscale).pValue))} (${alpha}${s.text === "both" ? "/2" : ""})`, emphasis: (num(obj(part.mmdMultiscale).pValue) ?? 1) < (num(s.alphaPerText) ?? 0.01) },
+              { label: `${text}: kernel AUC`, value: `${fmt(obj(part.kernel).auc)} (threshold ${fmt(thresholds.auc, 2)})`, emphasis: (num(obj(part.kernel).auc) ?? 0) >= (num(thresholds.auc) ?? 1) },
+              { label: `${text}: linear classifier AUC`, value: fmt(obj(part.classifier).auc) },
+            ]
+          : // Results stored before the kernel AUC existed were judged on the linear classifier.
+            [{ label: `${text}: classifier AUC`, value: `${fmt(obj(part.classifier).auc)} (threshold ${fmt(thresholds.auc, 2)})`, emphasis: (num(obj(part.classifier).auc) ?? 0) >= (num(thresholds.auc) ?? 1) }]),
         { label: `${text}: centroid distance`, value: fmt(obj(part.centroid).cosine ?? obj(part.centroid).euclidean, 4) },
         { label: `${text}: components drifted`, value: pct(obj(part.components).driftedShare) },
       );
@@ -322,8 +330,28 @@ export function describeEvidence(kind: MonitorKind, r: SeriesResult, thresholds:
     );
   } else if (kind === "concept_drift") {
     const answers = obj(s.answerDrift);
+    for (const x of (Array.isArray(s.pooled) ? (s.pooled as unknown[]) : []).map(obj)) {
+      const metric = String(x.metric);
+      const rate = x.test === "cmh";
+      const detectable = obj(x.detectable);
+      const change = rate
+        ? `${signed(100 * (num(x.difference) ?? 0), 1)} points`
+        : `${signed(num(x.difference) ?? 0, 3)} (${signed(num(x.effect) ?? 0, 2)} SD)`;
+      const power = rate
+        ? `+${fmt(100 * (num(detectable.change) ?? Number.NaN), 1)} points`
+        : `${fmt(detectable.change, 3)} (${fmt(detectable.changeSd, 2)} SD)`;
+      rows.push(
+        {
+          label: `${metric}: within topics`,
+          value: `${change} over ${fmt(x.strata, 0)} topics (${rate ? "Cochran–Mantel–Haenszel" : "stratified t"} p ${formatP(num(x.pValue))}, Holm-adjusted ${formatP(num(x.adjustedP))}, ${alpha})`,
+          emphasis: x.significant === true,
+        },
+        { label: `${metric}: detectable`, value: `a change of ${power} is found with ${pct(detectable.power)} probability at these sizes` },
+      );
+    }
+    if (num(s.outsideTopics)) rows.push({ label: "Outside the reference topics", value: `${fmt(s.outsideTopics, 0)} current traces (left out of within-topic comparisons)` });
     rows.push(
-      { label: "Significant comparisons", value: `${fmt(s.significant, 0)} of ${Array.isArray(s.comparisons) ? s.comparisons.length : 0} (${String(s.correction ?? "bh").toUpperCase()}-adjusted, ${alpha})`, emphasis: (num(s.significant) ?? 0) > 0 },
+      { label: "Significant per-topic comparisons", value: `${fmt(s.significant, 0)} of ${Array.isArray(s.comparisons) ? s.comparisons.length : 0} (${String(s.correction ?? "bh").toUpperCase()}-adjusted, ${alpha})`, emphasis: (num(s.significant) ?? 0) > 0 },
       { label: "Smallest adjusted p", value: formatP(r.pValue) },
     );
     if (Object.keys(answers).length) {

@@ -6,4 +6,5 @@ export const queryKeys = {
   routing: (project: string, period: string, by: string, score: string) => ["routing", project, period, by, score] as const,
   matched: (project: string, period: string, score: string) => ["routing-matched", project, period, score] as const,
   traces: (project: string, filter: string) => ["traces", project, filter] as const,
+  dataExtent: (project: string, period: string) => ["data-extent", project, period] as const,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupVersionChanges, metricLabel, prepareRegressionMetrics, statusTone, summarizeChange, worseMetrics } from "./regression";
+import { groupVersionChanges, metricLabel, prepareRegressionMetrics, STATUS_LABELS, statusTone, summarizeChange, worseMetrics } from "./regression";
 
 const change = (id: string, model: string, day: number, status = "no_significant_change") => ({
   id,
@@ -63,5 +63,6 @@ describe("prepareRegressionMetrics", () => {
     expect(statusTone("regression")).toBe("error");
     expect(statusTone("improvement")).toBe("ok");
     expect(statusTone("pending")).toBe("warn");
+    expect(STATUS_LABELS.pending).toBe("new version seen");
   });
 });

@@ -35,7 +35,8 @@ export function groupVersionChanges<T extends VersionChangeLike>(changes: readon
 }
 
 export const STATUS_LABELS: Record<string, string> = {
-  pending: "pending",
+  // Recorded within seconds of the new version's first traces, before there is enough to compare.
+  pending: "new version seen",
   regression: "regression",
   improvement: "improvement",
   no_significant_change: "no significant change",

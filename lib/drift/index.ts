@@ -15,6 +15,18 @@ export { wasserstein1, wasserstein1Normed } from "./wasserstein";
 export { decileEdges, binProportions } from "./binning";
 export { chiSquareTest, gTest, countCategories, type ChiSquareResult, type GTestResult } from "./categorical";
 export { mmdTest, MMD_DEFAULT_PERMUTATIONS, type MmdResult, type MmdOptions } from "./mmd";
+export { mmdMultiscaleTest, MMD_BANDWIDTH_FACTORS, type MmdMultiscaleResult } from "./mmd-multiscale";
+export { kernelWitnessAuc, type KernelAucResult } from "./kernel-auc";
+export {
+  cochranMantelHaenszel,
+  stratifiedMeanDifference,
+  detectableRateIncrease,
+  detectableMeanShift,
+  type CmhResult,
+  type StratifiedMeanResult,
+  type RateStratum,
+  type MeanStratum,
+} from "./stratified";
 export { centroidDistance, type CentroidDistance } from "./centroid";
 export { classifierTest, fitLogistic, type ClassifierResult } from "./classifier";
 export { rocAuc } from "./roc-auc";

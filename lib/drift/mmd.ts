@@ -134,54 +134,154 @@ function mmd2FromSums(sxx: number, syy: number, sxy: number, m: number, n: numbe
  * recomputed, the others follow from row sums.
  */
 export function mmdTest(x: Matrix, y: Matrix, options: MmdOptions = {}): MmdResult {
-  const m = x.rows;
-  const n = y.rows;
-  if (m < 2 || n < 2) throw new RangeError("MMD needs at least two rows per sample");
+  if (x.rows < 2 || y.rows < 2) throw new RangeError("MMD needs at least two rows per sample");
+  const { kernel, n, sigma } = pooledGaussianKernel(x, y);
+  return mmdPermutationTest(kernel, n, x.rows, sigma, options);
+}
+
+/**
+ * The permutation test of `mmdTest` on a pooled kernel matrix that is already
+ * computed (rows 0…m−1 the reference): callers that need the kernel for more
+ * than MMD (the kernel two-sample AUC) compute it once.
+ */
+export function mmdPermutationTest(K: Float64Array, N: number, m: number, sigma: number, options: MmdOptions = {}): MmdResult {
   const B = options.permutations ?? MMD_DEFAULT_PERMUTATIONS;
-  const { kernel: K, n: N, sigma } = pooledGaussianKernel(x, y);
-  // Row sums without the diagonal, and the total over unordered pairs.
-  const rowSum = new Float64Array(N);
-  let total2 = 0;
-  for (let i = 0; i < N; i++) {
-    let s = 0;
-    const o = i * N;
-    for (let j = 0; j < N; j++) if (j !== i) s += K[o + j]!;
-    rowSum[i] = s;
-    total2 += s;
+  const { observed, permuted } = mmdPermutationStatistics(K, [1], N, m, B, options.seed ?? 0);
+  let exceed = 0;
+  for (const t of permuted[0]!) if (t >= observed[0]!) exceed++;
+  return { mmd2: observed[0]!, pValue: (1 + exceed) / (1 + B), sigma, permutations: B };
+}
+
+/**
+ * k^power for a power of 4 by repeated squaring — for a Gaussian kernel value
+ * k = exp(−d²/2σ²), k^(1/f²) is the kernel of bandwidth f·σ (f = ½ → k⁴,
+ * f = ¼ → k¹⁶). The one definition used by the permutation sums and by
+ * `gaussianKernelPower`, so both see bit-identical values.
+ */
+export function raiseKernel(k: number, power: number): number {
+  let v = k;
+  for (let p = 1; p < power; p *= 4) {
+    v *= v;
+    v *= v;
   }
-  const totalPairs = total2 / 2;
-  const statFor = (xIdx: Int32Array): number => {
-    const sxx = pairSum(K, N, xIdx);
-    let rx = 0;
-    for (let a = 0; a < xIdx.length; a++) rx += rowSum[xIdx[a]!]!;
-    const sxy = rx - 2 * sxx;
-    const syy = totalPairs - sxx - sxy;
-    return mmd2FromSums(sxx, syy, sxy, m, n);
-  };
-  // Observed statistic from the blocks directly.
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
+  return v;
+}
+
+/** The pooled Gaussian kernel matrix K raised entry-wise to `power` (a power of 4): the same kernel at bandwidth σ/√power. */
+export function gaussianKernelPower(K: Float64Array, power: number): Float64Array {
+  if (power === 1) return K;
+  const out = new Float64Array(K.length);
+  for (let i = 0; i < K.length; i++) out[i] = raiseKernel(K[i]!, power);
+  return out;
+}
+
+/**
+ * MMD²_u of the observed split and of B seeded relabellings of the pooled
+ * rows, for the Gaussian kernel K and its powers (`powers`, each a power of
+ * 4: narrower bandwidths of the same kernel), with the same relabellings for
+ * all of them, so their statistics can be compared permutation by
+ * permutation. The narrower kernels are never stored: each pair's value is
+ * raised where it is read, so three bandwidths cost one pass over K. A
+ * relabelling only re-sums the within-reference pairs; the other sums follow
+ * from row sums.
+ */
+export function mmdPermutationStatistics(
+  K: Float64Array,
+  powers: readonly number[],
+  N: number,
+  m: number,
+  B: number,
+  seed: number,
+): { observed: number[]; permuted: Float64Array[] } {
+  const n = N - m;
+  if (m < 2 || n < 2) throw new RangeError("MMD needs at least two rows per sample");
+  for (const p of powers) if (!(p >= 1 && Number.isInteger(Math.log(p) / Math.log(4)))) throw new RangeError(`kernel power ${p} is not a power of 4`);
+  const P = powers.length;
+  // Row sums without the diagonal, the total over unordered pairs, and the observed blocks, per power.
+  const rowSum = powers.map(() => new Float64Array(N));
+  const total2 = new Float64Array(P);
+  const sxx = new Float64Array(P);
+  const syy = new Float64Array(P);
+  const sxy = new Float64Array(P);
   for (let i = 0; i < N; i++) {
     const o = i * N;
-    for (let j = i + 1; j < N; j++) {
-      const v = K[o + j]!;
-      if (j < m) sxx += v;
-      else if (i >= m) syy += v;
-      else sxy += v;
+    for (let j = 0; j < N; j++) {
+      if (j === i) continue;
+      const k = K[o + j]!;
+      for (let q = 0; q < P; q++) {
+        const v = raiseKernel(k, powers[q]!);
+        rowSum[q]![i]! += v;
+        if (j > i) {
+          if (j < m) sxx[q]! += v;
+          else if (i >= m) syy[q]! += v;
+          else sxy[q]! += v;
+        }
+      }
     }
+    for (let q = 0; q < P; q++) total2[q]! += rowSum[q]![i]!;
   }
-  const observed = mmd2FromSums(sxx, syy, sxy, m, n);
-  const rng = createRng(options.seed ?? 0);
+  const observed = powers.map((_, q) => mmd2FromSums(sxx[q]!, syy[q]!, sxy[q]!, m, n));
+  const permuted = powers.map(() => new Float64Array(B));
+  const rng = createRng(seed);
   const pool = new Int32Array(N);
   for (let i = 0; i < N; i++) pool[i] = i;
   const xIdx = new Int32Array(m);
-  let exceed = 0;
+  const sums = new Float64Array(P);
+  const standard = P === 3 && powers[0] === 1 && powers[1] === 4 && powers[2] === 16;
   for (let b = 0; b < B; b++) {
     shuffleInPlace(pool, rng);
     xIdx.set(pool.subarray(0, m));
     xIdx.sort();
-    if (statFor(xIdx) >= observed) exceed++;
+    if (P === 1 && powers[0] === 1) sums[0] = pairSum(K, N, xIdx);
+    else if (standard) pairSums1416(K, N, xIdx, sums);
+    else for (let q = 0; q < P; q++) sums[q] = pairSumPower(K, N, xIdx, powers[q]!);
+    for (let q = 0; q < P; q++) {
+      let rx = 0;
+      for (let a = 0; a < m; a++) rx += rowSum[q]![xIdx[a]!]!;
+      const s = sums[q]!;
+      const cross = rx - 2 * s;
+      permuted[q]![b] = mmd2FromSums(s, total2[q]! / 2 - s - cross, cross, m, n);
+    }
   }
-  return { mmd2: observed, pValue: (1 + exceed) / (1 + B), sigma, permutations: B };
+  return { observed, permuted };
+}
+
+function pairSumPower(K: Float64Array, N: number, idx: Int32Array, power: number): number {
+  let s = 0;
+  for (let a = 0; a < idx.length; a++) {
+    const row = idx[a]! * N;
+    let r = 0;
+    for (let b = a + 1; b < idx.length; b++) r += raiseKernel(K[row + idx[b]!]!, power);
+    s += r;
+  }
+  return s;
+}
+
+/** pairSum of K, K⁴ and K¹⁶ in one pass (the multi-scale test's bandwidths σ, σ/2, σ/4), squaring as raiseKernel does. */
+function pairSums1416(K: Float64Array, N: number, idx: Int32Array, out: Float64Array): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (let a = 0; a < idx.length; a++) {
+    const row = idx[a]! * N;
+    let r0 = 0;
+    let r1 = 0;
+    let r2 = 0;
+    for (let b = a + 1; b < idx.length; b++) {
+      const k = K[row + idx[b]!]!;
+      let v = k * k;
+      v *= v;
+      r0 += k;
+      r1 += v;
+      v *= v;
+      v *= v;
+      r2 += v;
+    }
+    s0 += r0;
+    s1 += r1;
+    s2 += r2;
+  }
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
 }

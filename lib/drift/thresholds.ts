@@ -6,11 +6,14 @@
  * an effect size alone flags noise.
  */
 export const DEFAULT_THRESHOLDS = {
-  /** Significance level for KS, χ² and the MMD permutation test. */
+  /** Significance level for KS, χ² and the (multi-scale) MMD permutation test. */
   alpha: 0.01,
   /** PSI at or above this is a material shift (0.1 "moderate", 0.25 "major" by convention). */
   psi: 0.1,
-  /** Domain-classifier AUC at or above this means the windows are linearly separable enough to matter. */
+  /**
+   * Held-out AUC of the kernel two-sample classifier (the MMD witness) at or
+   * above this means the windows differ enough to matter (0.5 = not at all).
+   */
   auc: 0.55,
 } as const;
 

@@ -1,5 +1,6 @@
 import { deliverDueAlerts } from "@/lib/monitors/webhooks";
 import { runDueMonitors } from "@/lib/monitors/schedule";
+import { detectNewVersions } from "@/lib/monitors/new-versions";
 import { detectVersionChanges, refreshVersionChanges } from "@/lib/monitors/version-changes";
 import type { PeriodicTask } from "./runner";
 
@@ -17,15 +18,18 @@ export function monitorTask(options: { intervalMs?: number; leaseMs?: number } =
 
 /**
  * Detects provider-version switches in every project (every `detectEveryMs`)
- * and, on every tick, compares before/after for the changes that are due —
- * so a comparison that waited for its texts to be embedded runs soon after.
+ * and, on every tick (10 s), records at once the switches to versions ingest
+ * has just seen for the first time, then compares before/after for the
+ * changes that are due — so a new version is reported (pending) within
+ * seconds of its first traces and compared as soon as both sides have enough.
  */
 export function versionChangeTask(options: { intervalMs?: number; detectEveryMs?: number } = {}): PeriodicTask {
   let lastDetection = 0;
   return {
     name: "version-changes",
-    intervalMs: options.intervalMs ?? 30_000,
+    intervalMs: options.intervalMs ?? 10_000,
     async run(handle) {
+      await detectNewVersions(handle);
       if (Date.now() - lastDetection >= (options.detectEveryMs ?? 5 * 60_000)) {
         const projects = await handle.query<{ id: string }>("select id from projects");
         for (const p of projects) await detectVersionChanges(handle, p.id);

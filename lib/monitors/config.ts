@@ -27,7 +27,7 @@ export const ThresholdSchemas = {
     ...common,
     /** Which texts: prompts, responses, or both (drift in either; each tested at alpha/2). */
     text: z.enum(["prompt", "response", "both"]).default("prompt"),
-    /** Domain-classifier AUC floor (effect size). */
+    /** Floor of the kernel two-sample classifier's held-out AUC (effect size; the linear classifier's AUC is reported beside it). */
     auc: z.number().min(0.5).max(1).default(0.55),
     permutations: z.number().int().min(50).max(5000).default(200),
     /** Points per window in the stored 2-D projection sample. */

@@ -233,6 +233,9 @@ export async function loadVersionSample(
   };
 }
 
+/** Pairs per response-distance query of nearDuplicateResponseDistances. */
+const PAIR_CHUNK = 100;
+
 /**
  * Response distances of near-duplicate prompts: for each of `queries` (trace
  * ids whose prompt vector is known), its nearest prompts by pgvector
@@ -255,6 +258,9 @@ export async function nearDuplicateResponseDistances(
   const pairsB: string[] = [];
   const order: number[] = [];
   for (const [qi, q] of params.queries.entries()) {
+    // The embedded database answers in microtasks, so a run of queries never lets the event loop serve
+    // anything else: yield between them, or the web server stalls for the whole loop (seconds).
+    await new Promise((resolve) => setImmediate(resolve));
     const near = await nearestTraces(handle, {
       projectId: params.projectId,
       model: params.model,
@@ -272,15 +278,22 @@ export async function nearDuplicateResponseDistances(
   }
   if (pairsA.length === 0) return [];
   const cast = `vector(${params.model.dimensions})`;
-  const rows = await handle.query<{ i: number; d: number | string }>(
-    `select p.i, (ea.embedding::${cast} <=> eb.embedding::${cast}) as d
-       from unnest($1::uuid[], $2::uuid[], $3::int[]) with ordinality as p(a, b, q, i)
-       join embeddings ea on ea.project_id = $4 and ea.trace_id = p.a and ea.kind = 'response' and ea.model_id = $5
-       join embeddings eb on eb.project_id = $4 and eb.trace_id = p.b and eb.kind = 'response' and eb.model_id = $5
-      where eb.started_at >= $6 and eb.started_at < $7
-      order by p.i`,
-    [pairsA, pairsB, order, params.projectId, params.model.id, params.within.start.toISOString(), params.within.end.toISOString()],
-  );
+  // In chunks, yielding between them, for the same reason as above (one query over hundreds of pairs took
+  // a quarter of a second on the embedded database).
+  const rows: Array<{ i: number; d: number | string }> = [];
+  for (let c = 0; c < pairsA.length; c += PAIR_CHUNK) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const chunk = await handle.query<{ i: number; d: number | string }>(
+      `select p.i, (ea.embedding::${cast} <=> eb.embedding::${cast}) as d
+         from unnest($1::uuid[], $2::uuid[]) with ordinality as p(a, b, i)
+         join embeddings ea on ea.project_id = $3 and ea.trace_id = p.a and ea.kind = 'response' and ea.model_id = $4
+         join embeddings eb on eb.project_id = $3 and eb.trace_id = p.b and eb.kind = 'response' and eb.model_id = $4
+        where eb.started_at >= $5 and eb.started_at < $6
+        order by p.i`,
+      [pairsA.slice(c, c + PAIR_CHUNK), pairsB.slice(c, c + PAIR_CHUNK), params.projectId, params.model.id, params.within.start.toISOString(), params.within.end.toISOString()],
+    );
+    for (const r of chunk) rows.push({ i: c + Number(r.i), d: r.d });
+  }
   // The nearest qualifying neighbour of each query (rows come in neighbour order).
   const seen = new Set<number>();
   const out: number[] = [];

@@ -15,6 +15,7 @@ import {
 } from "./data";
 import { evaluateMetricStream } from "./metric-detectors";
 import { compareAnswerDistances, compareTopicQuality, type Outcome } from "./outcomes";
+import { comparePooledQuality, withinReferenceTopics } from "./stratified-quality";
 import { compareVersionChange, detectVersionChanges } from "./version-changes";
 import type { MonitorWindows, TimeRange } from "./windows";
 
@@ -81,8 +82,8 @@ async function embeddingDrift(handle: DatabaseHandle, monitor: MonitorLike, wind
     }
     const comparison = await compute("compareEmbeddings", ref.x, cur.x, { seed, permutations: t.permutations, thresholds: { alpha, psi: 0.1, auc: t.auc } });
     drift ||= comparison.drift;
-    minP = Math.min(minP, comparison.mmd.pValue * kinds.length);
-    maxAuc = Math.max(maxAuc, comparison.classifier.auc);
+    minP = Math.min(minP, comparison.mmdMultiscale.pValue * kinds.length);
+    maxAuc = Math.max(maxAuc, comparison.kernel.auc);
     parts[kind] = { embeddingModel: model.name, ...comparison };
     if (t.projectionSample > 0) {
       // Rows are in sample order (a seeded random order), so the first N are a random subsample.
@@ -157,31 +158,38 @@ async function conceptDrift(handle: DatabaseHandle, monitor: MonitorLike, window
   const curTopics = await compute("assignTopics", cur.x, topics);
   const outcomes = await loadOutcomes(handle, monitor.projectId, [...ref.traceIds, ...cur.traceIds]);
   const none: Outcome = { refused: false, error: false, scores: {} };
-  const quality = compareTopicQuality(
-    { topics: refTopics, outcomes: ref.traceIds.map((id) => outcomes.get(id) ?? none) },
-    { topics: curTopics, outcomes: cur.traceIds.map((id) => outcomes.get(id) ?? none) },
-    topics.k,
-    t,
-  );
+  const refSide = { topics: refTopics, outcomes: ref.traceIds.map((id) => outcomes.get(id) ?? none) };
+  const curSide = { topics: curTopics, outcomes: cur.traceIds.map((id) => outcomes.get(id) ?? none) };
+  // Within-topic comparisons leave out current prompts that belong to no reference topic (a new kind of
+  // question says nothing about a change of the model); the reweighting check keeps every trace.
+  const include = withinReferenceTopics(ref.x, cur.x, topics, refTopics, curTopics);
+  const kept = Array.from(include.keys()).filter((i) => include[i]);
+  const curWithin = { topics: Int32Array.from(kept, (i) => curTopics[i]!), outcomes: kept.map((i) => curSide.outcomes[i]!) };
+  const quality = { ...compareTopicQuality(refSide, curWithin, topics.k, t), reweighting: compareTopicQuality(refSide, curSide, topics.k, t).reweighting };
+  const pooled = comparePooledQuality(refSide, { ...curSide, include }, topics.k, t);
   const answers =
     t.answerPairs > 0 ? await answerDrift(handle, monitor.projectId, model, cur, ref, windows.reference, t) : null;
   const labels = await compute("labelGroups", ref.x, ref.traceIds.map((traceId, i) => ({ traceId, text: ref.texts[i] ?? "" })), refTopics, topics.k, topics.centroids);
   const significant = quality.comparisons.filter((c) => c.significant);
-  const minAdjusted = Math.min(1, ...quality.comparisons.map((c) => c.adjustedP), answers?.pValue ?? 1);
+  const pooledSignificant = pooled.filter((c) => c.significant);
+  const minAdjusted = Math.min(1, ...pooled.map((c) => c.adjustedP), ...quality.comparisons.map((c) => c.adjustedP), answers?.pValue ?? 1);
   return {
-    verdict: significant.length > 0 || answers?.drift ? "drift" : "ok",
+    verdict: pooledSignificant.length > 0 || significant.length > 0 || answers?.drift ? "drift" : "ok",
     sampleSizes: sizes,
     statistics: {
       embeddingModel: model.name,
       topics: topics.k,
       correction: t.correction,
+      pooled,
+      pooledSignificant: pooledSignificant.length,
+      outsideTopics: include.length - include.reduce((a, v) => a + v, 0),
       comparisons: quality.comparisons,
       significant: significant.length,
       reweighting: quality.reweighting,
       answerDrift: answers,
     },
     pValue: minAdjusted,
-    score: significant.length,
+    score: pooledSignificant.length + significant.length,
     threshold: t.alpha,
     artefacts: {
       topics: labels.map((l) => ({

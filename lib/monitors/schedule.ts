@@ -25,8 +25,11 @@ export type BackfillProgress = { done: number; total: number; written: number };
  * Computes a monitor's series over the data already stored: one result per
  * schedule tick from the earliest trace of its segment up to `now` (the
  * latest MAX_BACKFILL_WINDOWS). Windows that have a result are skipped, so an
- * interrupted backfill resumes. Backfilled windows do not raise alerts —
- * history is evidence, not news; scheduled runs drive the alert state.
+ * interrupted backfill resumes. History does not raise alerts — it is
+ * evidence, not news — but the latest window, the one that ends at the
+ * present schedule tick, is the monitor's current state: it opens (or not)
+ * an alert exactly as a scheduled run of that tick would, so a monitor
+ * created on data that is drifting now says so at once.
  */
 export async function backfillMonitor(
   handle: DatabaseHandle,
@@ -45,8 +48,9 @@ export async function backfillMonitor(
     const ticks = backfillTicks(monitor.schedule, monitor.windowSeconds, monitor.reference, new Date(row.earliest), now, options.maxWindows ?? MAX_BACKFILL_WINDOWS);
     progress.total = ticks.length;
     await options.onProgress?.({ ...progress });
+    const present = ticks.at(-1);
     for (const tick of ticks) {
-      const run = await runMonitorWindow(handle, monitor, tick, { alerts: false, now });
+      const run = await runMonitorWindow(handle, monitor, tick, { alerts: tick === present, now });
       runs.push(run);
       progress.done++;
       if (run.written) progress.written++;

@@ -49,6 +49,10 @@ export async function detectVersionChanges(handle: DatabaseHandle, projectId: st
               coalesce((select max(started_at) from traces where project_id = $1 and coalesce(provider, '') = $2 and coalesce(model, '') = $3
                           and model_version = $4 and started_at < b.first_new), b.first_new)
          from bounds b where b.first_new is not null
+           -- Already recorded as it happened (lib/monitors/new-versions.ts), keyed by an earlier first trace.
+           and not exists (select 1 from version_changes v where v.project_id = $1 and v.provider = $2 and v.model = $3
+                             and v.from_version = $4 and v.to_version = $5
+                             and v.first_seen_new_at >= $6::timestamptz - interval '2 hours' and v.first_seen_new_at < $7::timestamptz + interval '1 hour')
        on conflict (project_id, provider, model, first_seen_new_at) do nothing
        returning id`,
       [projectId, s.provider, s.model, s.from_version, s.to_version, new Date(s.prev_hour).toISOString(), new Date(s.hour).toISOString()],
@@ -134,7 +138,13 @@ export async function refreshVersionChanges(handle: DatabaseHandle, options: { n
        select project_id, id from version_changes
         where (locked_until is null or locked_until < $1)
           and (compared_at is null
-               or (compared_at < first_seen_new_at + interval '7 days' and compared_at < $1::timestamptz - interval '10 minutes'))
+               or (compared_at < first_seen_new_at + interval '7 days' and compared_at < $1::timestamptz - interval '10 minutes')
+               -- A pending change is compared again as soon as its new version has more traces than last time.
+               or (status = 'pending' and compared_at < $1::timestamptz - interval '10 seconds'
+                   and (select count(*) from traces t where t.project_id = version_changes.project_id
+                          and coalesce(t.model, '') = version_changes.model and coalesce(t.provider, '') = version_changes.provider
+                          and t.model_version = version_changes.to_version and t.started_at >= version_changes.first_seen_new_at
+                          and t.started_at < version_changes.first_seen_new_at + interval '7 days') > version_changes.after_count))
         order by compared_at nulls first, first_seen_new_at
         limit $2 for update skip locked)
      update version_changes v set locked_until = $1::timestamptz + interval '10 minutes'

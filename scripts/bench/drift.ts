@@ -4,7 +4,7 @@
  * 1,000 and 5,000 rows × 384 dimensions per side. Prints a markdown table
  * (paste it into BENCHMARKS.md).
  *
- * MMD² runs with 200 permutations on min(n, 1,000) rows per side — the
+ * MMD² (at σ, σ/2 and σ/4, with the kernel-witness AUC) runs with 200 permutations on min(n, 1,000) rows per side — the
  * subsample compareEmbeddings uses (MMD_MAX_ROWS); both sides get the same
  * number of rows.
  *
@@ -20,7 +20,9 @@ import { classifierTest } from "../../lib/drift/classifier";
 import { compareEmbeddings, MMD_MAX_ROWS } from "../../lib/drift/compare-embeddings";
 import type { Matrix } from "../../lib/drift/matrix";
 import { selectRows } from "../../lib/drift/matrix";
-import { mmdTest } from "../../lib/drift/mmd";
+import { kernelWitnessAuc } from "../../lib/drift/kernel-auc";
+import { gaussianKernelPower, pooledGaussianKernel } from "../../lib/drift/mmd";
+import { kernelPower, mmdMultiscaleTest } from "../../lib/drift/mmd-multiscale";
 import { perDimensionKs } from "../../lib/drift/per-dimension-ks";
 import { createRng } from "../../lib/drift/random";
 import { benchRow, isQuick, writeBenchSection, type BenchRow } from "./results";
@@ -103,7 +105,13 @@ async function main(): Promise<void> {
       const mmdRows = Math.min(n, MMD_MAX_ROWS);
 
       const [, centroidMs] = time(() => centroidDistance(X, Y));
-      const [mmd, mmdMs] = time(() => mmdTest(head(X, mmdRows), head(Y, mmdRows), { permutations: PERMUTATIONS, seed: 1 }));
+      // The kernel statistics of compareEmbeddings: MMD² at σ, σ/2, σ/4 with one set of permutations, and the witness AUC.
+      const [mmd, mmdMs] = time(() => {
+        const { kernel, n: N, sigma } = pooledGaussianKernel(head(X, mmdRows), head(Y, mmdRows));
+        const multi = mmdMultiscaleTest(kernel, N, mmdRows, sigma, { permutations: PERMUTATIONS, seed: 1 });
+        const witness = kernelWitnessAuc(gaussianKernelPower(kernel, kernelPower(multi.chosen)), N, mmdRows, { seed: 4 });
+        return { mmd2: multi.bandwidths[0]!.mmd2, pValue: multi.bandwidths[0]!.pValue, sigma, multiP: multi.pValue, kernelAuc: witness.auc };
+      });
       const [clf, classifierMs] = time(() => classifierTest(X, Y, { seed: 1 }));
       const [comp, componentsMs] = time(() => perDimensionKs(X, Y));
       const [full, fullMs] = time(() => compareEmbeddings(X, Y, { seed: 1, permutations: PERMUTATIONS }));
@@ -140,13 +148,13 @@ async function main(): Promise<void> {
         );
       };
       row("centroid distances", `${n} × ${DIM}`, centroidMs, np.centroidMs!);
-      row(`MMD² + ${PERMUTATIONS} permutations`, `${mmdRows} × ${DIM}${mmdRows < n ? " (subsample)" : ""}`, mmdMs, np.mmdMs!);
+      row(`MMD² at 3 bandwidths + ${PERMUTATIONS} permutations + kernel AUC`, `${mmdRows} × ${DIM}${mmdRows < n ? " (subsample)" : ""}`, mmdMs, np.mmdMs!);
       row("classifier AUC (fit half, score half)", `${n} × ${DIM}`, classifierMs, np.classifierMs!);
       row("per-component KS (PCA-32)", `${n} × ${DIM}`, componentsMs, np.componentsMs!);
       row("**full embedding comparison**", `${n} × ${DIM}`, fullMs, np.totalMs!);
       console.error(
-        `n=${n}: TS mmd2=${mmd.mmd2.toExponential(4)} p=${mmd.pValue.toFixed(3)} σ=${mmd.sigma.toFixed(4)} auc=${clf.auc.toFixed(4)} bonfP=${comp.bonferroniP.toExponential(3)} drift=${full.drift}` +
-          ` | numpy mmd2=${np.values.mmd2!.toExponential(4)} p=${np.values.mmdP!.toFixed(3)} σ=${np.values.sigma!.toFixed(4)} auc=${np.values.auc!.toFixed(4)} bonfP=${np.values.bonferroniP!.toExponential(3)}`,
+        `n=${n}: TS mmd2=${mmd.mmd2.toExponential(4)} p=${mmd.pValue.toFixed(3)} σ=${mmd.sigma.toFixed(4)} multiP=${mmd.multiP.toFixed(3)} kernelAuc=${mmd.kernelAuc.toFixed(4)} auc=${clf.auc.toFixed(4)} bonfP=${comp.bonferroniP.toExponential(3)} drift=${full.drift}` +
+          ` | numpy mmd2=${np.values.mmd2!.toExponential(4)} p=${np.values.mmdP!.toFixed(3)} σ=${np.values.sigma!.toFixed(4)} multiP=${np.values.mmdMultiscaleP!.toFixed(3)} kernelAuc=${np.values.kernelAuc!.toFixed(4)} auc=${np.values.auc!.toFixed(4)} bonfP=${np.values.bonferroniP!.toExponential(3)}`,
       );
     }
   } finally {

@@ -3,8 +3,9 @@
 
 Reads the same float64 matrices the TypeScript side used and times the same
 computations: centroid distances, unbiased MMD² with a median-heuristic
-Gaussian kernel and B permutations (same row-sum trick: only the
-within-reference block is re-summed per permutation), an L2 logistic
+Gaussian kernel and at σ/2 and σ/4 with B permutations (same row-sum trick:
+only the within-reference block is re-summed per permutation), the
+multi-scale p and the held-out kernel-witness AUC, an L2 logistic
 regression (C = 1, L-BFGS on the same objective as sklearn) scored by
 held-out ROC AUC, and per-component KS on the reference's top-32 PCA axes.
 Prints one JSON object of timings (ms) and values.
@@ -30,6 +31,8 @@ def centroid(X, Y):
 
 
 def mmd(X, Y, B, seed):
+    """MMD² at σ (median heuristic), σ/2 and σ/4 with one set of B relabellings; the multi-scale p of the
+    largest standardised statistic; the held-out AUC of the witness at the chosen bandwidth (two folds)."""
     Z = np.vstack([X, Y])
     N, m = len(Z), len(X)
     n = N - m
@@ -37,21 +40,37 @@ def mmd(X, Y, B, seed):
     sq = np.maximum(norms[:, None] + norms[None, :] - 2 * (Z @ Z.T), 0)
     iu = np.triu_indices(N, k=1)
     sigma = float(np.median(np.sqrt(sq[iu])))
-    K = np.exp(-sq / (2 * sigma * sigma))
-    np.fill_diagonal(K, 0)
-    rows = K.sum(axis=1)
-    total_pairs = rows.sum() / 2
+    K1 = np.exp(-sq / (2 * sigma * sigma))
+    kernels = [K1, K1**4, K1**16]
+    for K in kernels:
+        np.fill_diagonal(K, 0)
+    rows = [K.sum(axis=1) for K in kernels]
+    totals = [r.sum() / 2 for r in rows]
 
-    def stat(xi):
+    def stat(k, xi):
+        K = kernels[k]
         sxx = K[np.ix_(xi, xi)].sum() / 2
-        sxy = rows[xi].sum() - 2 * sxx
-        syy = total_pairs - sxx - sxy
+        sxy = rows[k][xi].sum() - 2 * sxx
+        syy = totals[k] - sxx - sxy
         return 2 * sxx / (m * (m - 1)) + 2 * syy / (n * (n - 1)) - 2 * sxy / (m * n)
 
-    obs = stat(np.arange(m))
     rng = np.random.default_rng(seed)
-    exceed = sum(stat(np.sort(rng.permutation(N)[:m])) >= obs for _ in range(B))
-    return float(obs), (1 + exceed) / (1 + B), sigma
+    labellings = [np.sort(rng.permutation(N)[:m]) for _ in range(B)] + [np.arange(m)]
+    T = np.array([[stat(k, xi) for xi in labellings] for k in range(3)])
+    obs = T[0, -1]
+    p = (1 + (T[0, :-1] >= obs).sum()) / (1 + B)
+    Zs = (T - T.mean(axis=1, keepdims=True)) / T.std(axis=1, ddof=1, keepdims=True)
+    mx = Zs.max(axis=0)
+    p_multi = (mx >= mx[-1]).sum() / (B + 1)
+    K = kernels[int(np.argmax(Zs[:, -1]))]
+    pr, pc = rng.permutation(m), m + rng.permutation(n)
+    aucs = []
+    for (rtr, ctr, rte, cte) in [(pr[: m // 2], pc[: n // 2], pr[m // 2 :], pc[n // 2 :]), (pr[m // 2 :], pc[n // 2 :], pr[: m // 2], pc[: n // 2])]:
+        te = np.r_[rte, cte]
+        score = K[np.ix_(te, ctr)].mean(axis=1) - K[np.ix_(te, rtr)].mean(axis=1)
+        ranks = stats.rankdata(score)
+        aucs.append((ranks[len(rte):].sum() - len(cte) * (len(cte) + 1) / 2) / (len(rte) * len(cte)))
+    return float(obs), p, sigma, float(p_multi), float(np.mean(aucs))
 
 
 def classifier(X, Y, seed):
@@ -95,11 +114,11 @@ def main():
     Y = np.fromfile(cur_path, dtype="<f8").reshape(n, d)
     out = {}
     (euc, cos), out["centroidMs"] = timed(lambda: centroid(X, Y))
-    (m2, p, sigma), out["mmdMs"] = timed(lambda: mmd(X[:mmd_rows], Y[:mmd_rows], perms, 1))
+    (m2, p, sigma, p_multi, kernel_auc), out["mmdMs"] = timed(lambda: mmd(X[:mmd_rows], Y[:mmd_rows], perms, 1))
     auc, out["classifierMs"] = timed(lambda: classifier(X, Y, 1))
     bp, out["componentsMs"] = timed(lambda: components(X, Y))
     out["totalMs"] = out["centroidMs"] + out["mmdMs"] + out["classifierMs"] + out["componentsMs"]
-    out["values"] = {"euclidean": euc, "cosine": cos, "mmd2": m2, "mmdP": p, "sigma": sigma, "auc": auc, "bonferroniP": bp}
+    out["values"] = {"euclidean": euc, "cosine": cos, "mmd2": m2, "mmdP": p, "sigma": sigma, "mmdMultiscaleP": p_multi, "kernelAuc": kernel_auc, "auc": auc, "bonferroniP": bp}
     print(json.dumps(out))
 
 

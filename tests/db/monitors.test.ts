@@ -116,6 +116,32 @@ describe.each(dbTargets())("monitors on $name", (target) => {
     expect(driftHours(series.get("latency")!)).toEqual([VERSION_HOUR]);
   });
 
+  it("a backfill's latest window opens the alert it deserves; history stays silent", async () => {
+    // Backfilled over the same history, all monitors above opened no alert: their latest windows are clean.
+    for (const m of await handle.db.select().from(monitors).where(eq(monitors.projectId, projectId))) {
+      expect(await listAlerts(handle.db, projectId, { monitorId: m.id })).toHaveLength(0);
+    }
+    // Created just after the new topic's hour: the present window drifts, and the earlier ones are history.
+    const view = await createMonitor({
+      ctx: operator(),
+      input: { projectId, name: "embedding, created during the event", kind: "embedding_drift", window: "1h", schedule: "0 * * * *", thresholds: { seed: SEED } },
+    });
+    const [m] = await handle.db.select().from(monitors).where(and(eq(monitors.projectId, projectId), eq(monitors.id, view.id)));
+    const at = new Date(hour(TOPIC_HOUR + 1).getTime() + 60_000);
+    const result = await backfillMonitor(handle, m!, { now: at });
+    expect(result.runs.at(-1)).toMatchObject({ verdict: "drift", windowEnd: hour(TOPIC_HOUR + 1) });
+    const alerts = await listAlerts(handle.db, projectId, { monitorId: view.id });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ state: "firing", occurrences: 1 });
+    expect(alerts[0]!.firstEvidence.windowStart).toBe(hour(TOPIC_HOUR).toISOString());
+    const [after] = await handle.db.select().from(monitors).where(and(eq(monitors.projectId, projectId), eq(monitors.id, view.id)));
+    expect(after!.alertState).toBe("firing");
+    // Its next scheduled window (clean) resolves it like any other.
+    const next = await runDueMonitors(handle, { now: new Date(hour(TOPIC_HOUR + 2).getTime() + 60_000), monitorId: view.id });
+    expect(next.runs.map((r) => r.verdict)).toEqual(["ok"]);
+    expect((await listAlerts(handle.db, projectId, { monitorId: view.id }))[0]!.state).toBe("resolved");
+  });
+
   it("a rerun of stored windows writes nothing and duplicates nothing", async () => {
     const [m] = await handle.db.select().from(monitors).where(and(eq(monitors.projectId, projectId), eq(monitors.kind, "metric")));
     const again = await backfillMonitor(handle, m!, { now: NOW });

@@ -101,7 +101,7 @@ describe("driftline compare — categorical and embedding", () => {
     const r = await run(["--reference", a, "--current", b, "--field", "embedding", "--json", "--seed", "3", "--permutations", "99"]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j).sort()).toEqual(["centroid", "classifier", "components", "dim", "drift", "kind", "mmd", "n"]);
+    expect(Object.keys(j).sort()).toEqual(["centroid", "classifier", "components", "dim", "drift", "kernel", "kind", "mmd", "mmdMultiscale", "n"]);
     expect(j.kind).toBe("embedding");
     expect(j.dim).toBe(16);
     expect(j.mmd.permutations).toBe(99);

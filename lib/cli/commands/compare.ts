@@ -232,10 +232,12 @@ function humanReport(r: Report, field: string, refFile: string, curFile: string)
       ["centroid Euclidean", fmt(r.centroid.euclidean)],
       ["centroid cosine (1 − cos)", fmt(r.centroid.cosine)],
       ["MMD²", fmt(r.mmd.mmd2), `p = ${fmt(r.mmd.pValue)} (${r.mmd.permutations} permutations, σ = ${fmt(r.mmd.sigma)})`],
-      ["classifier AUC", fmt(r.classifier.auc)],
+      ["multi-scale MMD", `p = ${fmt(r.mmdMultiscale.pValue)}`, `bandwidths σ·${r.mmdMultiscale.bandwidths.map((b) => b.factor).join(", σ·")}; most different at σ·${r.mmdMultiscale.chosen}`],
+      ["kernel AUC", fmt(r.kernel.auc), `held-out MMD witness at σ = ${fmt(r.kernel.sigma)}`],
+      ["linear classifier AUC", fmt(r.classifier.auc)],
       ["per-component KS, Bonferroni p", fmt(r.components.bonferroniP), `${fmt(100 * r.components.driftedShare)}% of components below 0.05/d`],
     ]);
-    rule = `MMD p < ${t.alpha} and classifier AUC ≥ ${t.auc}`;
+    rule = `multi-scale MMD p < ${t.alpha} and kernel AUC ≥ ${t.auc}`;
   }
   const verdict = r.drift ? `verdict: DRIFT (${rule})` : `verdict: no drift (drift needs ${rule})`;
   return `${head.join("\n")}\n${body}\n\n${verdict}\n`;

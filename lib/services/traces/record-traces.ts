@@ -134,7 +134,16 @@ export async function recordTraces(
                cost_usd, cost_source, price_table_version, status, error, finish_reason, refused, user_id, session_id,
                tags, metadata)
         on conflict (project_id, external_id) do nothing
-        returning id, external_id
+        returning id, external_id, provider, model, model_version, started_at
+      ),
+      new_versions as (
+        -- The first trace of a model version never seen in the project nudges version-change detection
+        -- (model_versions_seen); one row per version ever, so later batches only probe the key.
+        insert into model_versions_seen (project_id, provider, model, model_version, first_seen_at)
+        select ${projectId}::uuid, coalesce(i.provider, ''), coalesce(i.model, ''), i.model_version, min(i.started_at)
+        from inserted i where i.model_version is not null
+        group by 2, 3, 4 order by 2, 3, 4
+        on conflict do nothing
       ),
       new_scores as (
         insert into scores (project_id, trace_id, name, source, value)
