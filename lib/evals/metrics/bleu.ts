@@ -116,5 +116,7 @@ function computeBleu(correct: number[], total: number[], sysLen: number, refLen:
   }
   let logSum = 0;
   for (let i = 0; i < effOrder; i++) logSum += precisions[i] === 0 ? -9999999999 : Math.log(precisions[i]!);
-  return result((bp * Math.exp(logSum / effOrder)) / 100);
+  // exp(log(100)) is 100.00000000000004 in binary floating point: sacreBLEU reports that for a perfect
+  // match; the [0, 1] scale is kept by capping at 1 (a 4e-16 difference).
+  return result(Math.min(1, (bp * Math.exp(logSum / effOrder)) / 100));
 }
