@@ -135,7 +135,7 @@ const TRUNCATED_SETTINGS = z
   .object({ midSentence: z.boolean().default(true).describe("also count a response that stops without closing punctuation") })
   .strict();
 const LANGUAGE_SETTINGS = z
-  .object({ minLength: z.number().int().min(1).max(1000).default(20).describe("texts shorter than this (letters) are undetermined") })
+  .object({ minLength: z.number().int().min(1).max(1000).default(10).describe("texts with fewer letters than this are undetermined") })
   .strict();
 const PII_SETTINGS = z.object({ kinds: z.array(z.enum(REDACTION_KINDS)).min(1).default([...REDACTION_KINDS]) }).strict();
 
@@ -348,7 +348,7 @@ const DEFS: ReadonlyArray<SyncDef | AsyncDef> = [
     needs: needs(false, true, false),
     scale: "unit",
     higherIsBetter: false,
-    description: "1 when the response's language differs from the prompt's (trigram language identifier), else 0",
+    description: "1 when the response's language differs from the prompt's (ELD language identifier), else 0",
     settingsSchema: LANGUAGE_SETTINGS,
     build: (s: z.infer<typeof LANGUAGE_SETTINGS>) => (input) => {
       if (input.response === null) return { skipped: "no_response" };
