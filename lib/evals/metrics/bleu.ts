@@ -8,6 +8,7 @@
  * sacreBLEU reports 0–100; this returns its score / 100, on [0, 1].
  */
 import { pyRstrip } from "./python-text";
+import { clippedAgainst, clippedMatchesUnsorted, Interner, keysFit, maxCounts, ngramKeysByOrder } from "./ngram-keys";
 import { tokenize13a } from "./tokenize-13a";
 
 const MAX_ORDER = 4;
@@ -22,25 +23,6 @@ export type BleuResult = {
   referenceLength: number;
 };
 
-/** Counts n-grams of orders 1..4, keyed by the tokens joined with U+0001 (never inside a token). */
-function countNgrams(tokens: readonly string[], into: Map<string, number>): void {
-  const n = tokens.length;
-  for (let i = 0; i < n; i++) {
-    let key = tokens[i]!;
-    into.set(key, (into.get(key) ?? 0) + 1);
-    for (let k = 1; k < MAX_ORDER && i + k < n; k++) {
-      key += "\u0001" + tokens[i + k]!;
-      into.set(key, (into.get(key) ?? 0) + 1);
-    }
-  }
-}
-
-const orderOf = (key: string): number => {
-  let order = 1;
-  for (let i = key.indexOf("\u0001"); i !== -1; i = key.indexOf("\u0001", i + 1)) order++;
-  return order;
-};
-
 /**
  * sacreBLEU `sentence_bleu(hypothesis, references)`. Empty references are dropped as sacreBLEU does;
  * throws when none is left (sacreBLEU raises "Empty or `None` reference sentence found").
@@ -49,15 +31,16 @@ export function sentenceBleu(hypothesis: string, references: readonly string[]):
   const refs = references.filter((r) => r !== "");
   if (refs.length === 0) throw new Error("BLEU needs at least one non-empty reference");
 
-  const hyp = tokenize13a(pyRstrip(hypothesis));
+  const interner = new Interner<string>();
+  const toIds = (tokens: string[]) => Int32Array.from(tokens, (t) => interner.id(t));
+  const hyp = toIds(tokenize13a(pyRstrip(hypothesis)));
+  const refIds = refs.map((r) => toIds(tokenize13a(pyRstrip(r))));
   const hypLen = hyp.length;
 
-  let refNgrams: Map<string, number> | null = null;
   let closestDiff = -1;
   let closestLen = -1;
-  for (const ref of refs) {
-    const tokens = tokenize13a(pyRstrip(ref));
-    const len = tokens.length;
+  for (const ids of refIds) {
+    const len = ids.length;
     const diff = Math.abs(hypLen - len);
     if (closestDiff === -1 || diff < closestDiff) {
       closestDiff = diff;
@@ -65,27 +48,44 @@ export function sentenceBleu(hypothesis: string, references: readonly string[]):
     } else if (diff === closestDiff && len < closestLen) {
       closestLen = len;
     }
-    if (refNgrams === null) {
-      refNgrams = new Map();
-      countNgrams(tokens, refNgrams);
-    } else {
-      const these = new Map<string, number>();
-      countNgrams(tokens, these);
-      for (const [k, c] of these) if (c > (refNgrams.get(k) ?? 0)) refNgrams.set(k, c);
-    }
   }
 
-  const hypNgrams = new Map<string, number>();
-  countNgrams(hyp, hypNgrams);
   const correct = [0, 0, 0, 0];
   const total = [0, 0, 0, 0];
-  for (const [k, c] of hypNgrams) {
-    const o = orderOf(k) - 1;
-    total[o]! += c;
-    const r = refNgrams!.get(k);
-    if (r !== undefined) correct[o]! += Math.min(c, r);
+  const base = interner.base;
+  if (keysFit(base, MAX_ORDER)) {
+    const hypKeys = ngramKeysByOrder(hyp, MAX_ORDER, base);
+    const refKeys = refIds.map((ids) => ngramKeysByOrder(ids, MAX_ORDER, base));
+    for (let o = 0; o < MAX_ORDER; o++) {
+      const h = hypKeys[o]!;
+      total[o] = h.length;
+      correct[o] =
+        refKeys.length === 1
+          ? clippedMatchesUnsorted(h, refKeys[0]![o]!)
+          : clippedAgainst(h.slice().sort(), maxCounts(refKeys.map((k) => k[o]!.slice().sort())));
+    }
+  } else {
+    // More distinct tokens than numeric keys can hold (≈ 9,700): count with string keys.
+    for (let n = 1; n <= MAX_ORDER; n++) {
+      const h = stringNgrams(hyp, n);
+      const limits = new Map<string, number>();
+      for (const ids of refIds) for (const [g, c] of stringNgrams(ids, n)) if (c > (limits.get(g) ?? 0)) limits.set(g, c);
+      for (const [g, c] of h) {
+        total[n - 1]! += c;
+        correct[n - 1]! += Math.min(c, limits.get(g) ?? 0);
+      }
+    }
   }
   return computeBleu(correct, total, hypLen, closestLen);
+}
+
+function stringNgrams(ids: Int32Array, n: number): Map<string, number> {
+  const m = new Map<string, number>();
+  for (let i = 0; i + n <= ids.length; i++) {
+    const g = ids.subarray(i, i + n).join(",");
+    m.set(g, (m.get(g) ?? 0) + 1);
+  }
+  return m;
 }
 
 /** sacreBLEU `BLEU.compute_bleu` with smooth_method "exp" and effective_order true. */

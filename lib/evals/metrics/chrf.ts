@@ -9,6 +9,7 @@
  * `false` is sacreBLEU's own default, which averages precision and recall over the orders that
  * have n-grams on both sides before taking F_β. sacreBLEU reports 0–100; this returns score / 100.
  */
+import { clippedMatchesUnsorted, Interner, keysFit, ngramKeysByOrder } from "./ngram-keys";
 import { hasAstral, pyRemoveWhitespace, pySplit } from "./python-text";
 
 export type ChrfOptions = {
@@ -54,7 +55,7 @@ function charNgrams(text: string, maxOrder: number): Map<string, number>[] {
 }
 
 /** sacreBLEU `CHRF._remove_punctuation`: splits one punctuation mark off the end, else off the start. */
-function words(text: string): string[] {
+function splitWords(text: string): string[] {
   const out: string[] = [];
   for (const w of pySplit(text)) {
     const cps = hasAstral(w) ? Array.from(w) : null;
@@ -84,7 +85,7 @@ function wordNgrams(tokens: readonly string[], n: number): Map<string, number> {
 function allNgrams(text: string, charOrder: number, wordOrder: number): Map<string, number>[] {
   const grams = charNgrams(pyRemoveWhitespace(text), charOrder);
   if (wordOrder > 0) {
-    const tokens = words(text);
+    const tokens = splitWords(text);
     for (let n = 1; n <= wordOrder; n++) grams.push(wordNgrams(tokens, n));
   }
   return grams;
@@ -150,11 +151,101 @@ export function sentenceChrf(hypothesis: string, references: readonly string[], 
   const refs = references.filter((r) => r !== "");
   if (refs.length === 0) throw new Error("chrF needs at least one non-empty reference");
   const order = charOrder + wordOrder;
-  const hyp = allNgrams(hypothesis, charOrder, wordOrder);
+  const stats = fastStatistics(hypothesis, refs, charOrder, wordOrder);
   let best = -1;
-  for (const ref of refs) {
-    const f = fScore(matchStatistics(hyp, allNgrams(ref, charOrder, wordOrder)), order, beta, epsSmoothing);
-    if (f > best) best = f;
+  if (stats) {
+    for (const s of stats) {
+      const f = fScore(s, order, beta, epsSmoothing);
+      if (f > best) best = f;
+    }
+  } else {
+    const hyp = allNgrams(hypothesis, charOrder, wordOrder);
+    for (const ref of refs) {
+      const f = fScore(matchStatistics(hyp, allNgrams(ref, charOrder, wordOrder)), order, beta, epsSmoothing);
+      if (f > best) best = f;
+    }
   }
   return { score: best / 100 };
+}
+
+/**
+ * Interns the code points of whitespace-free texts as 1, 2, 3…: a flat table for the Basic
+ * Multilingual Plane (reused between calls; a generation stamp marks this call's entries) and a map
+ * for the rest. Python indexes code points, so a surrogate pair is one character.
+ */
+class CharInterner {
+  private static ids = new Int32Array(65536);
+  private static stamps = new Int32Array(65536);
+  private static generation = 0;
+  private readonly astral = new Map<number, number>();
+  private next = 1;
+  constructor() {
+    if (++CharInterner.generation === 0x7fffffff) {
+      CharInterner.stamps.fill(0);
+      CharInterner.generation = 1;
+    }
+  }
+  get base(): number {
+    return this.next;
+  }
+  ids(text: string): Int32Array {
+    const out = new Int32Array(text.length);
+    const { ids, stamps, generation } = CharInterner;
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+        const d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+          let id = this.astral.get(cp);
+          if (id === undefined) this.astral.set(cp, (id = this.next++));
+          out[n++] = id;
+          i++;
+          continue;
+        }
+      }
+      if (stamps[c] !== generation) {
+        stamps[c] = generation;
+        ids[c] = this.next++;
+      }
+      out[n++] = ids[c]!;
+    }
+    return out.subarray(0, n);
+  }
+}
+
+/**
+ * The [hyp, ref, match] statistics against each reference with numeric n-gram keys (ngram-keys.ts),
+ * or null when the texts have too many distinct characters or words for exact keys (then the
+ * string-keyed path above counts instead).
+ */
+function fastStatistics(hypothesis: string, refs: readonly string[], charOrder: number, wordOrder: number): number[][] | null {
+  const chars = new CharInterner();
+  const charIds = (text: string) => chars.ids(pyRemoveWhitespace(text));
+  const hypChars = charIds(hypothesis);
+  const refChars = refs.map(charIds);
+  if (!keysFit(chars.base, charOrder)) return null;
+  const words = new Interner<string>();
+  const wordIds = (text: string) => Int32Array.from(wordOrder > 0 ? splitWords(text) : [], (w) => words.id(w));
+  const hypWords = wordIds(hypothesis);
+  const refWords = refs.map(wordIds);
+  if (wordOrder > 0 && !keysFit(words.base, wordOrder)) return null;
+
+  const keys = (charIds: Int32Array, wordIds: Int32Array) => [
+    ...ngramKeysByOrder(charIds, charOrder, chars.base),
+    ...(wordOrder > 0 ? ngramKeysByOrder(wordIds, wordOrder, words.base) : []),
+  ];
+  const hypKeys = keys(hypChars, hypWords);
+  return refs.map((_, r) => {
+    const refKeys = keys(refChars[r]!, refWords[r]!);
+    const stats: number[] = [];
+    for (let o = 0; o < hypKeys.length; o++) {
+      const hyp = hypKeys[o]!;
+      const ref = refKeys[o]!;
+      // Hypothesis n-grams are not counted when the reference has none of that order.
+      stats.push(ref.length > 0 ? hyp.length : 0, ref.length, clippedMatchesUnsorted(hyp, ref));
+    }
+    return stats;
+  });
 }

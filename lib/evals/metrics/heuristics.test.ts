@@ -11,6 +11,7 @@ import {
   isTruncated,
   jsonSchemaProblem,
   matchesAny,
+  mayBacktrackUnboundedly,
   parseJsonResponse,
   regexProblem,
 } from "./heuristics";
@@ -104,6 +105,11 @@ describe("contains and regex", () => {
     expect(regexProblem("(x*)*y")).toMatch(/nests unbounded quantifiers/);
     expect(regexProblem("\\bSELECT\\b", "i")).toBeNull();
     expect(() => compileSafeRegex("^(a+)+$")).toThrow(/nests/);
+  });
+
+  it("runs only patterns without unbounded quantifiers or backreferences outside the time limit", () => {
+    for (const p of ["\\bSELECT\\b", "^\\d{3}-\\d{4}$", "[*+]x", "\\*\\+", "a{2,5}", "[\\]+]"]) expect(mayBacktrackUnboundedly(p), p).toBe(false);
+    for (const p of ["a+", "x*", "a{2,}", "a{1,500}", "(a)\\1", "(?<x>a)\\k<x>", "[]*", "[^]+"]) expect(mayBacktrackUnboundedly(p), p).toBe(true);
   });
 
   it("matches, and answers null instead of hanging when a polynomial pattern runs out of time", () => {

@@ -107,6 +107,6 @@ export function countPii(response: string, kinds: ReadonlySet<RedactionKind>): R
   return counts;
 }
 
-export { compileSafeRegex, regexProblem, REGEX_MAX_INPUT_LENGTH, REGEX_MAX_PATTERN_LENGTH, REGEX_TIMEOUT_MS } from "./safe-regex";
+export { compileSafeRegex, mayBacktrackUnboundedly, regexProblem, REGEX_MAX_INPUT_LENGTH, REGEX_MAX_PATTERN_LENGTH, REGEX_TIMEOUT_MS } from "./safe-regex";
 export { compileJsonSchema, jsonSchemaProblem } from "./json-schema";
 export { detectLanguage, type LanguageOptions } from "./language";

@@ -10,7 +10,7 @@ import { eld } from "eld/small";
 
 export type LanguageOptions = { minLength: number };
 
-export const LANGUAGE_MAX_INPUT = 2000;
+export const LANGUAGE_MAX_INPUT = 600;
 
 function countLetters(text: string, atLeast: number): number {
   let n = 0;

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   ROUGE_155_CASES,
@@ -43,6 +44,7 @@ type GeneratedCase = {
 };
 const generated = JSON.parse(readFileSync(join(FIXTURES, "sacrebleu-reference.json"), "utf8")) as {
   libraries: Record<string, string>;
+  large: Record<"manyWords" | "manyChars", { bleu: number; chrf: number; chrfPlusPlus: number }>;
   nltkBleuCases: number;
   cases: GeneratedCase[];
 };
@@ -87,6 +89,22 @@ describe("BLEU = sacreBLEU sentence_bleu / 100", () => {
   it("drops empty references like sacreBLEU and refuses when none is left", () => {
     expect(sentenceBleu("a b c d", ["", "a b c d"]).score).toBe(1);
     expect(() => sentenceBleu("a b c d", [""])).toThrow(/non-empty reference/);
+  });
+});
+
+describe("texts beyond exact numeric n-gram keys", () => {
+  // The recipe of generate.py's large_cases().
+  const words = Array.from({ length: 10500 }, (_, i) => `w${i}`);
+  const chars = Array.from({ length: 600 }, (_, i) => String.fromCodePoint(0x4e00 + i));
+  const cases = {
+    manyWords: [words.join(" "), words.filter((_, i) => i % 3).join(" ")],
+    manyChars: [chars.join(""), chars.filter((_, i) => i % 2 === 0).join("") + chars.filter((_, i) => i % 4 === 1).join("")],
+  } as const;
+  it.each(Object.entries(cases))("%s equals sacreBLEU (BLEU, chrF, chrF++)", (name, [hyp, ref]) => {
+    const expected = generated.large[name as keyof typeof cases];
+    expectRelative(sentenceBleu(hyp, [ref]).score, expected.bleu);
+    expectRelative(sentenceChrf(hyp, [ref]).score, expected.chrf);
+    expectRelative(sentenceChrf(hyp, [ref], { wordOrder: 2 }).score, expected.chrfPlusPlus);
   });
 });
 
@@ -161,6 +179,18 @@ describe("ROUGE = rouge-score", () => {
   it("finds the longest common subsequence (rouge_scorer_test testLcsTable)", () => {
     expect(lcsLength(["1", "2", "3", "4", "5"], ["2", "5", "3", "4"])).toBe(3);
     expect(lcsLength(["1", "2", "3", "4", "5"], ["8", "9"])).toBe(0);
+  });
+
+  it("bit-parallel LCS equals rouge-score's dynamic programme (_lcs_table) on random token lists", () => {
+    // rouge-score's table, transcribed: the reference the bit-parallel version must agree with.
+    const lcsTable = (a: string[], b: string[]) => {
+      const t = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+      for (let i = 1; i <= a.length; i++)
+        for (let j = 1; j <= b.length; j++) t[i]![j] = a[i - 1] === b[j - 1] ? t[i - 1]![j - 1]! + 1 : Math.max(t[i - 1]![j]!, t[i]![j - 1]!);
+      return t[a.length]![b.length]!;
+    };
+    const tokens = fc.array(fc.constantFrom("a", "b", "c", "d", "e", "the", "of"), { maxLength: 140 });
+    fc.assert(fc.property(tokens, tokens, (a, b) => lcsLength(a, b) === lcsTable(a, b)), { numRuns: 400, seed: 13 });
   });
 });
 

@@ -119,6 +119,17 @@ def cases():
     return out
 
 
+def large_cases():
+    """Texts with more distinct words or characters than exact numeric n-gram keys allow (the
+    implementation then counts with string keys). Rebuilt by the same recipe in ngram.test.ts."""
+    words = [f"w{i}" for i in range(10500)]
+    chars = [chr(0x4E00 + i) for i in range(600)]
+    return {
+        "manyWords": (" ".join(words), [" ".join(w for i, w in enumerate(words) if i % 3)]),
+        "manyChars": ("".join(chars), ["".join(chars[::2]) + "".join(chars[1::4])]),
+    }
+
+
 def main():
     chrf = {(w, e): CHRF(word_order=w, eps_smoothing=e) for w in (0, 2) for e in (True, False)}
     tok = Tokenizer13a()
@@ -144,8 +155,16 @@ def main():
             rec["nltkBleu"] = value
             nltk_checked += 1
         records.append(rec)
+    large = {}
+    for name, (hyp, refs) in large_cases().items():
+        large[name] = {
+            "bleu": sacrebleu.sentence_bleu(hyp, refs).score / 100,
+            "chrf": chrf[(0, True)].sentence_score(hyp, refs).score / 100,
+            "chrfPlusPlus": chrf[(2, True)].sentence_score(hyp, refs).score / 100,
+        }
     doc = {
         "generator": "lib/evals/metrics/__fixtures__/generate.py",
+        "large": large,
         "libraries": {"sacrebleu": sacrebleu.__version__, "nltk": nltk.__version__},
         "nltkBleuCases": nltk_checked,
         "cases": records,
