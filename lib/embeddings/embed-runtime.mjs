@@ -101,10 +101,12 @@ export function int64Tensor(Tensor, rows) {
 }
 
 /**
+ * Tokenises a batch (padded, truncated to the window; texts first cut to maxTokens × CHARS_PER_TOKEN_LIMIT
+ * characters) and runs the model: the last hidden state [batch, seq, dims] with the encoding.
  * @param {import("./embed-runtime.mjs").EmbedRuntime} runtime
  * @param {string[]} texts
  */
-async function embedChunk(runtime, texts) {
+async function runModel(runtime, texts) {
   const { tokenizer, model } = runtime.extractor;
   const { Tensor } = await transformers();
   const maxTokens = runtime.maxTokens;
@@ -124,6 +126,16 @@ async function embedChunk(runtime, texts) {
   const [batch, seq, dims] = hidden.dims;
   const data = /** @type {Float32Array} */ (hidden.data);
   const mask = /** @type {number[][]} */ (encoded.attention_mask);
+  const ids = /** @type {number[][]} */ (encoded.input_ids);
+  return { tokenizer, maxTokens, clipped, inputTexts, batch, seq, dims, data, mask, ids };
+}
+
+/**
+ * @param {import("./embed-runtime.mjs").EmbedRuntime} runtime
+ * @param {string[]} texts
+ */
+async function embedChunk(runtime, texts) {
+  const { tokenizer, maxTokens, clipped, inputTexts, batch, seq, dims, data, mask } = await runModel(runtime, texts);
   const vectors = [];
   const truncated = [];
   const empty = [];
@@ -196,25 +208,8 @@ function tokenName(tokenizer, /** @type {number} */ id) {
  * @param {string[]} texts
  */
 async function tokenChunk(runtime, texts) {
-  const { tokenizer, model } = runtime.extractor;
-  const { Tensor } = await transformers();
-  const maxTokens = runtime.maxTokens;
-  const charLimit = maxTokens * CHARS_PER_TOKEN_LIMIT;
-  const inputTexts = texts.map((t) => (t.length > charLimit ? t.slice(0, charLimit) : t));
-  const encoded = /** @type {Record<string, number[][]>} */ (
-    /** @type {unknown} */ (tokenizer(inputTexts, { padding: true, truncation: true, max_length: maxTokens, return_tensor: false }))
-  );
-  /** @type {Record<string, import("@huggingface/transformers").Tensor>} */
-  const inputs = {};
-  for (const [key, rows] of Object.entries(encoded)) inputs[key] = int64Tensor(Tensor, rows);
-  const outputs = await model(inputs);
-  let hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
-  if (hidden.type !== "float32") hidden = hidden.to("float32");
-  const [batch, seq, dims] = hidden.dims;
-  const data = /** @type {Float32Array} */ (hidden.data);
+  const { tokenizer, batch, seq, dims, data, mask, ids } = await runModel(runtime, texts);
   const special = new Set(/** @type {number[]} */ (tokenizer.all_special_ids ?? []));
-  const ids = /** @type {number[][]} */ (encoded.input_ids);
-  const mask = /** @type {number[][]} */ (encoded.attention_mask);
   /** @type {import("./embed-runtime.mjs").RuntimeTokenResult[]} */
   const results = [];
   for (let b = 0; b < batch; b++) {

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { ZodError } from "zod";
 import type { Embedder } from "../../embeddings/embedder";
+import { InputError, readJsonLines } from "../jsonl";
 import { isMetricName, isSkipped, METRIC_NAMES, METRICS, type EvalInput, type MetricName, type MetricResult, type PreparedMetric } from "../../evals/metrics";
 
 export interface EvalIo {
@@ -25,8 +25,6 @@ model (EMBEDDING_MODEL; the bundled offline model works without a network).
 --settings gives metric settings as JSON, e.g. '{"rouge1":{"stemmer":true},"regex":{"pattern":"^\\\\{"}}'.
 --fail-below exits 1 when a metric's mean is below the value (repeatable). Bad input exits 2.`;
 
-/** A user-facing input problem: reported on stderr, exit code 2. */
-class InputError extends Error {}
 
 const PROGRESS_FROM = 500;
 const EMBED_BATCH = 256;
@@ -85,30 +83,12 @@ function prepare(metrics: readonly MetricName[], rawSettings: string | undefined
 }
 
 async function readItems(file: string, metrics: readonly MetricName[]): Promise<Item[]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new InputError(`${file}: cannot read file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
   const needReference = metrics.filter((m) => METRICS[m].needs.reference);
   const needPrompt = metrics.filter((m) => METRICS[m].needs.prompt);
   const items: Item[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    const where = `${file}:${i + 1}`;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch (error) {
-      throw new InputError(`${where}: invalid JSON (${(error as Error).message})`);
-    }
-    if (record === null || typeof record !== "object" || Array.isArray(record)) throw new InputError(`${where}: expected a JSON object per line`);
-    const r = record as Record<string, unknown>;
+  for (const { record, line, where } of await readJsonLines(file)) {
     const field = (name: "response" | "reference" | "prompt" | "finishReason", neededBy: readonly MetricName[]): string | null => {
-      const v = r[name];
+      const v = record[name];
       if (v === undefined || v === null) {
         if (neededBy.length > 0) throw new InputError(`${where}: field "${name}" is missing (needed by ${neededBy.join(", ")})`);
         return null;
@@ -117,7 +97,7 @@ async function readItems(file: string, metrics: readonly MetricName[]): Promise<
       return v;
     };
     items.push({
-      line: i + 1,
+      line,
       input: {
         response: field("response", metrics),
         reference: field("reference", needReference),
