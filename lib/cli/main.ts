@@ -32,6 +32,16 @@ const COMMANDS: Record<string, Command> = {
       }
     },
   },
+  eval: {
+    summary: "score response/reference pairs offline (BLEU, chrF, ROUGE, SemScore, heuristics) for CI gates",
+    async run(argv) {
+      const { runEval } = await import("./commands/eval");
+      return runEval(argv, {
+        ...io,
+        loadEmbedder: async () => (await import("@/lib/embeddings")).createEmbedder({ worker: false }),
+      });
+    },
+  },
   keys: {
     summary: "create, list and revoke project API keys",
     run: async (argv) => (await import("./commands/keys")).runKeys(argv, io),

@@ -21,7 +21,15 @@ export interface RuntimeBatchResult {
   empty: boolean[];
 }
 
+/** One text's meaningful tokens and their vectors, row-major in `flat` (tokens × dimensions). */
+export interface RuntimeTokenResult {
+  tokens: string[];
+  flat: Float32Array;
+  dimensions: number;
+}
+
 export function loadRuntime(spec: RuntimeSpec): Promise<EmbedRuntime>;
+export function embedTokenTexts(runtime: EmbedRuntime, texts: string[]): Promise<RuntimeTokenResult[]>;
 export function embedTexts(runtime: EmbedRuntime, texts: string[]): Promise<RuntimeBatchResult>;
 /** Equal-length rows of integers as an int64 tensor [rows, length]. */
 export function int64Tensor(TensorClass: typeof Tensor, rows: number[][]): Tensor;
@@ -29,9 +37,11 @@ export function int64Tensor(TensorClass: typeof Tensor, rows: number[][]): Tenso
 /** Messages between WorkerEmbedder and the worker thread running embed-runtime.mjs. */
 export type WorkerRequest =
   | { id: number; type: "load"; spec: RuntimeSpec }
-  | { id: number; type: "embed"; texts: string[] };
+  | { id: number; type: "embed"; texts: string[] }
+  | { id: number; type: "embedTokens"; texts: string[] };
 
 export type WorkerResponse =
   | { id: number; ok: true; info: { dimensions: number; maxTokens: number } }
   | { id: number; ok: true; result: { flat: Float32Array; dimensions: number; truncated: boolean[]; empty: boolean[] } }
+  | { id: number; ok: true; tokens: RuntimeTokenResult[] }
   | { id: number; ok: false; error: string };

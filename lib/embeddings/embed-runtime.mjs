@@ -101,10 +101,12 @@ export function int64Tensor(Tensor, rows) {
 }
 
 /**
+ * Tokenises a batch (padded, truncated to the window; texts first cut to maxTokens × CHARS_PER_TOKEN_LIMIT
+ * characters) and runs the model: the last hidden state [batch, seq, dims] with the encoding.
  * @param {import("./embed-runtime.mjs").EmbedRuntime} runtime
  * @param {string[]} texts
  */
-async function embedChunk(runtime, texts) {
+async function runModel(runtime, texts) {
   const { tokenizer, model } = runtime.extractor;
   const { Tensor } = await transformers();
   const maxTokens = runtime.maxTokens;
@@ -124,6 +126,16 @@ async function embedChunk(runtime, texts) {
   const [batch, seq, dims] = hidden.dims;
   const data = /** @type {Float32Array} */ (hidden.data);
   const mask = /** @type {number[][]} */ (encoded.attention_mask);
+  const ids = /** @type {number[][]} */ (encoded.input_ids);
+  return { tokenizer, maxTokens, clipped, inputTexts, batch, seq, dims, data, mask, ids };
+}
+
+/**
+ * @param {import("./embed-runtime.mjs").EmbedRuntime} runtime
+ * @param {string[]} texts
+ */
+async function embedChunk(runtime, texts) {
+  const { tokenizer, maxTokens, clipped, inputTexts, batch, seq, dims, data, mask } = await runModel(runtime, texts);
   const vectors = [];
   const truncated = [];
   const empty = [];
@@ -154,6 +166,72 @@ async function embedChunk(runtime, texts) {
   return { vectors, truncated, empty };
 }
 
+/**
+ * Per-token vectors (the model's last hidden state at each token), for BERTScore-style matching.
+ * Special tokens ([CLS], [SEP], padding) are left out, and so are tokens whose vector is all zeros
+ * (the bundled static model's [UNK]): they carry no meaning to match. Texts longer than the token
+ * window are truncated as in embedTexts.
+ * @param {import("./embed-runtime.mjs").EmbedRuntime} runtime
+ * @param {string[]} texts
+ * @returns {Promise<import("./embed-runtime.mjs").RuntimeTokenResult[]>}
+ */
+export async function embedTokenTexts(runtime, texts) {
+  /** @type {import("./embed-runtime.mjs").RuntimeTokenResult[]} */
+  const out = new Array(texts.length);
+  const order = texts.map((_, i) => i).sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
+  for (let start = 0; start < order.length; start += BATCH_SIZE) {
+    const indices = order.slice(start, start + BATCH_SIZE);
+    const batch = await tokenChunk(runtime, indices.map((i) => texts[i] ?? ""));
+    indices.forEach((original, k) => {
+      out[original] = /** @type {import("./embed-runtime.mjs").RuntimeTokenResult} */ (batch[k]);
+    });
+  }
+  return out;
+}
+
+/** @type {WeakMap<object, string[]>} */
+const reverseVocabs = new WeakMap();
+
+/** @param {any} tokenizer */
+function tokenName(tokenizer, /** @type {number} */ id) {
+  let names = reverseVocabs.get(tokenizer);
+  if (!names) {
+    names = [];
+    for (const [token, index] of tokenizer.get_vocab()) names[index] = token;
+    reverseVocabs.set(tokenizer, names);
+  }
+  return names[id] ?? String(id);
+}
+
+/**
+ * @param {import("./embed-runtime.mjs").EmbedRuntime} runtime
+ * @param {string[]} texts
+ */
+async function tokenChunk(runtime, texts) {
+  const { tokenizer, batch, seq, dims, data, mask, ids } = await runModel(runtime, texts);
+  const special = new Set(/** @type {number[]} */ (tokenizer.all_special_ids ?? []));
+  /** @type {import("./embed-runtime.mjs").RuntimeTokenResult[]} */
+  const results = [];
+  for (let b = 0; b < batch; b++) {
+    /** @type {string[]} */ const tokens = [];
+    /** @type {number[]} */ const offsets = [];
+    for (let s = 0; s < seq; s++) {
+      const id = /** @type {number} */ (ids[b]?.[s]);
+      if (mask[b]?.[s] === 0 || special.has(id)) continue;
+      const offset = (b * seq + s) * dims;
+      let nonZero = false;
+      for (let d = 0; d < dims && !nonZero; d++) nonZero = data[offset + d] !== 0;
+      if (!nonZero) continue;
+      tokens.push(tokenName(tokenizer, id));
+      offsets.push(offset);
+    }
+    const flat = new Float32Array(offsets.length * dims);
+    offsets.forEach((offset, k) => flat.set(data.subarray(offset, offset + dims), k * dims));
+    results.push({ tokens, flat, dimensions: dims });
+  }
+  return results;
+}
+
 /** @param {unknown} error */
 const describe = (error) => (error instanceof Error ? error.message : String(error));
 
@@ -180,6 +258,10 @@ if (!isMainThread && parentPort && workerData && workerData.driftlineEmbedRuntim
             { id: message.id, ok: true, result: { flat, dimensions: runtime.dimensions, truncated: result.truncated, empty: result.empty } },
             [flat.buffer],
           );
+        } else if (message.type === "embedTokens") {
+          if (!runtime) throw new Error("no model loaded in the embedding worker");
+          const results = await embedTokenTexts(runtime, message.texts);
+          port.postMessage({ id: message.id, ok: true, tokens: results }, results.map((r) => r.flat.buffer));
         } else {
           throw new Error(`unknown message type ${message.type}`);
         }

@@ -23,6 +23,14 @@ export interface EmbedBatchResult {
   empty: boolean[];
 }
 
+/** One text's tokens as the model sees them, each with its own vector (not normalised). */
+export interface TokenEmbeddings {
+  /** The model's tokens (WordPiece pieces such as `##ing`), special and all-zero tokens left out. */
+  tokens: string[];
+  /** One vector per token, length `dimensions`. */
+  vectors: Float32Array[];
+}
+
 export interface FallbackInfo {
   /** The model that was configured but could not be loaded. */
   requested: string;
@@ -41,6 +49,12 @@ export interface Embedder {
   readonly fallback: FallbackInfo | null;
   embed(texts: string[]): Promise<Float32Array[]>;
   embedBatch(texts: string[]): Promise<EmbedBatchResult>;
+  /**
+   * Per-token vectors (the model's last hidden state), for token-matching metrics such as BERTScore.
+   * Contextual for transformer models; for the bundled static model each token's vector is its
+   * context-free word vector. Optional: embedders that cannot expose tokens leave it out.
+   */
+  embedTokens?(texts: string[]): Promise<TokenEmbeddings[]>;
   /** Releases the model (and the worker thread, if any). The embedder cannot be used afterwards. */
   close(): Promise<void>;
 }

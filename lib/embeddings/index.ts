@@ -13,7 +13,7 @@ import {
 import { TransformersEmbedder } from "./transformers-embedder";
 import { WorkerEmbedder } from "./worker-embedder";
 
-export type { EmbedBatchResult, Embedder, FallbackInfo, ModelSource } from "./embedder";
+export type { EmbedBatchResult, Embedder, FallbackInfo, ModelSource, TokenEmbeddings } from "./embedder";
 export { EmbedderClosedError } from "./embedder";
 export {
   BUNDLED_MODEL_NAME,

@@ -2,8 +2,9 @@
  * In-process embedder: the transformers.js feature-extraction pipeline on the calling thread.
  * Use it in scripts and worker processes; inside the web server prefer the worker-thread embedder.
  */
-import { embedTexts, loadRuntime, type EmbedRuntime } from "./embed-runtime.mjs";
-import { EmbedderClosedError, type EmbedBatchResult, type Embedder, type FallbackInfo, type ModelSource } from "./embedder";
+import { embedTexts, embedTokenTexts, loadRuntime, type EmbedRuntime } from "./embed-runtime.mjs";
+import { EmbedderClosedError, type EmbedBatchResult, type Embedder, type FallbackInfo, type ModelSource, type TokenEmbeddings } from "./embedder";
+import { splitTokenRows } from "./token-rows";
 import type { ResolvedModel } from "./registry";
 
 export class TransformersEmbedder implements Embedder {
@@ -37,6 +38,10 @@ export class TransformersEmbedder implements Embedder {
 
   async embedBatch(texts: string[]): Promise<EmbedBatchResult> {
     return embedTexts(this.live(), texts);
+  }
+
+  async embedTokens(texts: string[]): Promise<TokenEmbeddings[]> {
+    return (await embedTokenTexts(this.live(), texts)).map(splitTokenRows);
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,8 @@
 import { Worker } from "node:worker_threads";
 import { findWorkerScript } from "@/lib/worker-script";
 import type { RuntimeSpec, WorkerRequest, WorkerResponse } from "./embed-runtime.mjs";
-import { EmbedderClosedError, type EmbedBatchResult, type Embedder, type FallbackInfo, type ModelSource } from "./embedder";
+import { EmbedderClosedError, type EmbedBatchResult, type Embedder, type FallbackInfo, type ModelSource, type TokenEmbeddings } from "./embedder";
+import { splitTokenRows } from "./token-rows";
 import type { ResolvedModel } from "./registry";
 
 const RUNTIME_FILE = "embed-runtime.mjs";
@@ -18,7 +19,7 @@ export function workerScriptPath(): string {
   return path;
 }
 
-type WorkerCall = { type: "load"; spec: RuntimeSpec } | { type: "embed"; texts: string[] };
+type WorkerCall = { type: "load"; spec: RuntimeSpec } | { type: "embed" | "embedTokens"; texts: string[] };
 type Pending = { resolve: (response: WorkerResponse) => void; reject: (error: Error) => void };
 
 /** One worker thread speaking the embed-runtime protocol. */
@@ -125,6 +126,14 @@ export class WorkerEmbedder implements Embedder {
     const { flat, dimensions, truncated, empty } = answer.result;
     const vectors = texts.map((_, i) => flat.slice(i * dimensions, (i + 1) * dimensions));
     return { vectors, truncated, empty };
+  }
+
+  async embedTokens(texts: string[]): Promise<TokenEmbeddings[]> {
+    if (texts.length === 0) return [];
+    const thread = await this.liveThread();
+    const answer = await thread.request({ type: "embedTokens", texts });
+    if (!("tokens" in answer)) throw new Error("embedding worker answered an embedTokens without tokens");
+    return answer.tokens.map(splitTokenRows);
   }
 
   async close(): Promise<void> {

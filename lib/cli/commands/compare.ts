@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import {
   compareCategorical,
@@ -10,6 +9,7 @@ import {
   type EmbeddingComparison,
   type NumericComparison,
 } from "../../drift";
+import { InputError, readJsonLines } from "../jsonl";
 
 export interface CompareIo {
   stdout: NodeJS.WritableStream;
@@ -31,8 +31,6 @@ values (number → numeric, string → categorical, array of numbers → embeddi
 unless --kind is given; --kind text embeds strings with the configured model.
 Exit code 0 whether or not drift is found, 2 for bad input.`;
 
-/** A user-facing input problem: reported on stderr, exit code 2. */
-class InputError extends Error {}
 
 type Sample =
   | { kind: "numeric"; values: number[] }
@@ -59,29 +57,9 @@ function pick(record: Record<string, unknown>, name: string): unknown {
 }
 
 async function readField(file: string, field: string): Promise<Located[]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read file (${code ?? (err as Error).message})`);
-  }
   const out: Located[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    const where = `${file}:${i + 1}`;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch (err) {
-      throw new InputError(`${where}: invalid JSON (${(err as Error).message})`);
-    }
-    if (record === null || typeof record !== "object" || Array.isArray(record)) {
-      throw new InputError(`${where}: expected a JSON object per line`);
-    }
-    const value = pick(record as Record<string, unknown>, field);
+  for (const { record, where } of await readJsonLines(file)) {
+    const value = pick(record, field);
     if (value === undefined) throw new InputError(`${where}: field "${field}" is missing`);
     if (value === null) throw new InputError(`${where}: field "${field}" is null`);
     out.push({ value, where });
