@@ -7,7 +7,7 @@ import type { NormalizedTrace } from "@/lib/ingest/types";
 
 export type RecordOutcome = { externalId: string; status: "accepted" | "duplicate"; traceId?: string };
 
-function toRow(projectId: string, t: NormalizedTrace): NewTrace {
+export function toRow(projectId: string, t: NormalizedTrace): NewTrace {
   const responseText = responseToText(t.response);
   return {
     projectId,
