@@ -176,6 +176,21 @@ describe.each(dbTargets())("Langfuse ingestion on $name", (target) => {
     expect((await getTrace(handle.db, projectId, "native-5"))?.scores).toEqual({ user_feedback: 1 });
   });
 
+  it("loses no trace-level score that races the end of its generation, and no event of batches racing each other", async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => i);
+    await Promise.all(ids.map((i) => ingest([traceCreate(`t-race-${i}`), generationCreate(`g-race-${i}`, `t-race-${i}`)])));
+    await Promise.all(
+      ids.flatMap((i) => [
+        ingest([event("score-create", { traceId: `t-race-${i}`, name: "user_feedback", value: i % 2 })]),
+        ingest([generationEnd(`g-race-${i}`)]),
+        ingest([traceCreate(`t-race-${i}`, { userId: `racer-${i}` }, 3_000)]),
+      ]),
+    );
+    for (const i of ids) {
+      expect(await getTrace(handle.db, projectId, `g-race-${i}`)).toMatchObject({ scores: { user_feedback: i % 2 }, userId: `racer-${i}`, latencyMs: 800 });
+    }
+  });
+
   it("never overwrites a trace another door stored under the same id: 409", async () => {
     await recordTraces(handle.db, { projectId, traces: [minimalTrace("taken-1")] });
     const result = await ingest([generationCreate("taken-1", "t-6"), generationEnd("taken-1")]);

@@ -141,8 +141,9 @@ export function toLangfuseErrors(errors: FieldError[], bodyPath: string): FieldE
     const field = e.path.split(/[.[]/)[0] ?? "";
     const source = SOURCE_OF[field] ?? field;
     const rest = e.path.slice(field.length);
-    const inner = field === "prompt" || field === "response" ? `${field}${rest} ` : "";
-    return { path: `${bodyPath}.${source}${inner ? "" : rest}`, message: `${inner}${e.message}` };
+    // A prompt or response is read from the whole input/output: the path names it, the message says where inside.
+    if (field === "prompt" || field === "response") return { path: `${bodyPath}.${source}`, message: rest ? `${source}${rest} ${e.message}` : e.message };
+    return { path: `${bodyPath}.${source}${rest}`, message: e.message };
   });
 }
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
 import { parseRedactionSetting } from "@/lib/ingest/redact";
-import { rows, writeGenerations, type GenerationRow } from "./write-generations";
+import { lockLangfuseTraces, rows, writeGenerations, type GenerationRow } from "./write-generations";
 
 /** A generation with no end is written as it stands once no event has touched it for this long. */
 export const OPEN_GENERATION_WAIT_MS = 10 * 60_000;
@@ -32,6 +32,14 @@ export async function closeOpenGenerations(
   let written = 0;
   for (const project of projects) {
     written += await handle.db.transaction(async (tx) => {
+      // Traces first, then generations: the order every ingest request locks them in.
+      const candidates = await rows<{ trace_id: string }>(
+        tx,
+        sql`select distinct trace_id from (select trace_id from langfuse_generations
+             where project_id = ${project.project_id}::uuid and written_trace_id is null and updated_at < ${cutoff}::timestamptz
+             order by id limit ${limit}) g`,
+      );
+      await lockLangfuseTraces(tx, project.project_id, candidates.map((c) => c.trace_id), []);
       const open = await rows<GenerationRow>(
         tx,
         sql`select id, trace_id, fields, scores, written_trace_id from langfuse_generations

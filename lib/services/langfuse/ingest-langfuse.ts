@@ -13,7 +13,7 @@ import type { FieldError } from "@/lib/ingest/types";
 import { PayloadError, UnavailableError } from "@/lib/services/errors";
 import { upsertScores } from "@/lib/services/scores/upsert-scores";
 import type { IngestContext } from "@/lib/services/traces/ingest";
-import { rows, scoreRowOf, writeGenerations, type GenerationRow, type Tx } from "./write-generations";
+import { lockLangfuseTraces, rows, scoreRowOf, writeGenerations, type GenerationRow, type Tx } from "./write-generations";
 
 /** Langfuse's multi-status answer: every event is in one of the two lists. */
 export type IngestionResponse = {
@@ -63,6 +63,12 @@ export async function ingestLangfuseBatch(ctx: IngestContext & { now?: () => num
 
   try {
     await ctx.db.transaction(async (tx) => {
+      await lockLangfuseTraces(
+        tx,
+        ctx.projectId,
+        events.flatMap((e) => (e.kind === "trace" ? [e.id] : e.kind === "generation" ? [e.fields.traceId ?? e.id] : [])),
+        events.flatMap((e) => (e.kind === "score" ? [e.score.traceId ?? e.score.observationId!] : [])),
+      );
       const changedTraces = await stageTraces(tx, ctx.projectId, events);
       const generations = await stageGenerations(tx, ctx.projectId, events);
       const due = [...generations.values()].filter((g) => g.changed && (g.row.written_trace_id || g.row.fields.endTime));
@@ -224,13 +230,15 @@ async function attachScore(tx: Tx, projectId: string, score: ScoreFields, bodyPa
     }
   }
   const key = score.traceId ?? score.observationId!;
-  const generations = await rows<{ written_trace_id: string | null }>(
-    tx,
-    sql`select written_trace_id from langfuse_generations where project_id = ${projectId}::uuid and trace_id = ${key}`,
-  );
+  // The trace's row is locked first (it already is, since the start of the request): a request writing one of
+  // its generations holds it too, so the generations read next are as that request left them.
   const [trace] = await rows<{ scores: ScoreFields[] }>(
     tx,
     sql`select scores from langfuse_traces where project_id = ${projectId}::uuid and id = ${key} for update`,
+  );
+  const generations = await rows<{ written_trace_id: string | null }>(
+    tx,
+    sql`select written_trace_id from langfuse_generations where project_id = ${projectId}::uuid and trace_id = ${key}`,
   );
   if (generations.length > 0 || trace) {
     await tx.execute(sql`insert into langfuse_traces (project_id, id, scores) values (${projectId}::uuid, ${key}, ${JSON.stringify([score])}::jsonb)

@@ -13,6 +13,27 @@ export async function rows<T>(db: Tx, query: ReturnType<typeof sql>): Promise<T[
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
+/**
+ * Takes the row lock of each Langfuse trace a request touches, before any
+ * generation's: every writer of a trace's generations and every trace-level
+ * score of it then take turns, in one order (by id), so a score is never
+ * staged on a trace whose generation another request is writing at that
+ * moment, and no two requests deadlock. `create` rows are made if missing;
+ * `existing` ones (a score's trace) only locked, so an unknown trace stays
+ * unknown.
+ */
+export async function lockLangfuseTraces(tx: Tx, projectId: string, create: string[], existing: string[]): Promise<void> {
+  const made = [...new Set(create)].sort();
+  if (made.length > 0) {
+    await tx.execute(sql`insert into langfuse_traces (project_id, id) select ${projectId}::uuid, u.id from unnest(${sql.param(made)}::text[]) as u(id)
+      order by u.id on conflict do nothing`);
+  }
+  const all = [...new Set([...made, ...existing])].sort();
+  if (all.length > 0) {
+    await tx.execute(sql`select id from langfuse_traces where project_id = ${projectId}::uuid and id = any(${sql.param(all)}::text[]) order by id for update`);
+  }
+}
+
 export type GenerationRow = {
   id: string;
   trace_id: string;
@@ -47,7 +68,9 @@ export const scoreRowOf = (traceId: string, s: ScoreFields): ScoreRow => ({
  */
 export async function writeGenerations(tx: Tx, ctx: WriteContext, generations: GenerationRow[]): Promise<WriteOutcome[]> {
   if (generations.length === 0) return [];
-  const traceIds = [...new Set(generations.map((g) => g.trace_id))];
+  const traceIds = [...new Set(generations.map((g) => g.trace_id))].sort();
+  // Locked, so a trace-level score committing meanwhile is either seen here or sees this trace written.
+  await lockLangfuseTraces(tx, ctx.projectId, traceIds, []);
   const traceRows = await rows<{ id: string; fields: TraceFields; scores: ScoreFields[] }>(
     tx,
     sql`select id, fields, scores from langfuse_traces where project_id = ${ctx.projectId}::uuid and id = any(${sql.param(traceIds)}::text[])`,
