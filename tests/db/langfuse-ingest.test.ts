@@ -152,15 +152,15 @@ describe.each(dbTargets())("Langfuse ingestion on $name", (target) => {
     expect(await handle.query("select id from langfuse_generations where project_id = $1 and id in ('g-4', 'g-4b')", [projectId])).toEqual([{ id: "g-4b" }]);
   });
 
-  it("attaches scores by observation, by Langfuse trace (to every generation, also later ones) and by a Driftline id; unknown is 404", async () => {
+  it("attaches scores by observation, by Langfuse trace (to every generation, also later ones) and by a Driftline id; unknown observation is 404", async () => {
     await ingest([traceCreate("t-5"), generationCreate("g-5a", "t-5"), generationEnd("g-5a"), generationCreate("g-5b", "t-5")]);
     const result = await ingest([
       event("score-create", { id: "sc-1", traceId: "t-5", name: "user_feedback", value: 1 }),
       event("score-create", { id: "sc-2", observationId: "g-5b", traceId: "t-5", name: "judge", value: 0.25, source: "EVAL" }),
-      event("score-create", { traceId: "t-unknown", name: "user_feedback", value: 0 }),
+      event("score-create", { observationId: "g-unknown", name: "user_feedback", value: 0 }),
     ]);
     expect(result.successes).toHaveLength(2);
-    expect(result.errors).toEqual([expect.objectContaining({ status: 404, message: expect.stringContaining("batch[2].body.traceId") })]);
+    expect(result.errors).toEqual([expect.objectContaining({ status: 404, message: expect.stringContaining("batch[2].body.observationId") })]);
     expect((await getTrace(handle.db, projectId, "g-5a"))?.scores).toEqual({ user_feedback: 1 });
     expect(await getTrace(handle.db, projectId, "g-5b")).toBeNull(); // still open: its scores wait
     await ingest([generationEnd("g-5b")]);
@@ -189,6 +189,17 @@ describe.each(dbTargets())("Langfuse ingestion on $name", (target) => {
     for (const i of ids) {
       expect(await getTrace(handle.db, projectId, `g-race-${i}`)).toMatchObject({ scores: { user_feedback: i % 2 }, userId: `racer-${i}`, latencyMs: 800 });
     }
+  });
+
+  it("keeps a score that arrives before its trace and generation (the SDKs send requests concurrently)", async () => {
+    const early = await ingest([
+      event("score-create", { traceId: "t-early", name: "user_feedback", value: 1 }),
+      event("score-create", { traceId: "t-early", observationId: "g-early-b", name: "judge", value: 0.5 }),
+    ]);
+    expect(early.errors).toEqual([]);
+    await ingest([traceCreate("t-early"), generationCreate("g-early-a", "t-early"), generationEnd("g-early-a"), generationCreate("g-early-b", "t-early"), generationEnd("g-early-b")]);
+    expect((await getTrace(handle.db, projectId, "g-early-a"))?.scores).toEqual({ user_feedback: 1 });
+    expect((await getTrace(handle.db, projectId, "g-early-b"))?.scores).toEqual({ user_feedback: 1, judge: 0.5 });
   });
 
   it("never overwrites a trace another door stored under the same id: 409", async () => {

@@ -157,7 +157,7 @@ describe.each(appTargets())("the Langfuse v3 SDK over HTTP on %s", (database) =>
         batch: [
           { id: "ok-1", type: "span-create", timestamp: now, body: { id: "span-1", traceId: "t-m" } },
           { id: "bad-1", type: "generation-create", timestamp: now, body: { id: "g-m", startTime: "yesterday" } },
-          { id: "bad-2", type: "score-create", timestamp: now, body: { traceId: "t-none", name: "x", value: 1 } },
+          { id: "bad-2", type: "score-create", timestamp: now, body: { observationId: "g-none", name: "x", value: 1 } },
         ],
       }),
     });
@@ -166,7 +166,7 @@ describe.each(appTargets())("the Langfuse v3 SDK over HTTP on %s", (database) =>
       successes: [{ id: "ok-1", status: 201 }],
       errors: [
         { id: "bad-1", status: 400, message: expect.stringContaining("batch[1].body.startTime"), error: [expect.objectContaining({ path: "batch[1].body.startTime" })] },
-        { id: "bad-2", status: 404, message: expect.stringContaining("batch[2].body.traceId"), error: [expect.objectContaining({ path: "batch[2].body.traceId" })] },
+        { id: "bad-2", status: 404, message: expect.stringContaining("batch[2].body.observationId"), error: [expect.objectContaining({ path: "batch[2].body.observationId" })] },
       ],
     });
     const notJson = await fetch(`${app.url}/api/public/ingestion`, { method: "POST", headers: { ...bearer, "Content-Type": "application/json" }, body: "{" });

@@ -291,9 +291,11 @@ const CASES: Case[] = [
         batch: [
           { id: "lf-e1", type: "trace-create", timestamp: now, body: { id: "lf-alpha", name: "alpha", userId: "alpha-user" } },
           { id: "lf-e2", type: "generation-create", timestamp: now, body: { id: "lf-alpha-gen", traceId: "lf-alpha", model: "gpt-4o", input: "hi", startTime: now, endTime: now } },
-          // B's trace, by its Driftline id and by its client id: unknown to A, a 404 for that event only.
+          // B's trace, by its Driftline id and by its client id: unknown to A, so only kept as A's (a Langfuse trace
+          // that may yet arrive), by B's generation id: a 404 for that event only.
           { id: "lf-e3", type: "score-create", timestamp: now, body: { traceId: t.b.traceId, name: "owned", value: 0 } },
           { id: "lf-e4", type: "score-create", timestamp: now, body: { traceId: `${B_MARK}-1`, name: "owned", value: 0 } },
+          { id: "lf-e5", type: "score-create", timestamp: now, body: { observationId: `${B_MARK}-1`, name: "owned", value: 0 } },
         ],
       };
       const send = (user: string, key: string) =>
@@ -305,7 +307,7 @@ const CASES: Case[] = [
       return [
         { label: "A's key paired with B's slug", send: () => send(t.b.slug, t.a.key), status: 401 },
         { label: "B's key paired with A's slug", send: () => send(t.a.slug, t.b.key), status: 401 },
-        { label: "A's pair writes into A; B's traces are not found", send: () => send(t.a.slug, t.a.key), status: 207 },
+        { label: "A's pair writes into A; B's traces are not reached", send: () => send(t.a.slug, t.a.key), status: 207 },
       ];
     },
   },

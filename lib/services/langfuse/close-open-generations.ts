@@ -57,12 +57,17 @@ export async function closeOpenGenerations(
     });
   }
   const expired = new Date(now.getTime() - LANGFUSE_STAGING_DAYS * 86_400_000).toISOString();
-  const gone = await handle.query<{ n: number }>(
+  const gone = await handle.query<{ n: number; scores: number }>(
     `with g as (delete from langfuse_generations where written_trace_id is not null and updated_at < $1 returning 1),
           t as (delete from langfuse_traces l where updated_at < $1
-                  and not exists (select 1 from langfuse_generations g where g.project_id = l.project_id and g.trace_id = l.id) returning 1)
-     select (select count(*) from g)::int + (select count(*) from t)::int as n`,
+                  and not exists (select 1 from langfuse_generations g where g.project_id = l.project_id and g.trace_id = l.id)
+                returning jsonb_array_length(scores) as scores)
+     select (select count(*) from g)::int + (select count(*) from t)::int as n, coalesce((select sum(scores) from t), 0)::int as scores`,
     [expired],
   );
+  const expiredScores = Number(gone[0]?.scores ?? 0);
+  if (expiredScores > 0) {
+    console.warn(`[driftline] langfuse: ${expiredScores} score(s) expired after ${LANGFUSE_STAGING_DAYS} days: no generation of their trace ever arrived`);
+  }
   return { written, removed: Number(gone[0]?.n ?? 0) };
 }

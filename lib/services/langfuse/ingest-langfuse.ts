@@ -23,7 +23,6 @@ export type IngestionResponse = {
 
 type EventFailure = { status: number; errors: FieldError[] };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `POST /api/public/ingestion`: stages each trace and generation event, writes
@@ -66,8 +65,10 @@ export async function ingestLangfuseBatch(ctx: IngestContext & { now?: () => num
       await lockLangfuseTraces(
         tx,
         ctx.projectId,
-        events.flatMap((e) => (e.kind === "trace" ? [e.id] : e.kind === "generation" ? [e.fields.traceId ?? e.id] : [])),
-        events.flatMap((e) => (e.kind === "score" ? [e.score.traceId ?? e.score.observationId!] : [])),
+        events.flatMap((e) =>
+          e.kind === "trace" ? [e.id] : e.kind === "generation" ? [e.fields.traceId ?? e.id] : e.kind === "score" && e.score.traceId ? [e.score.traceId] : [],
+        ),
+        [],
       );
       const changedTraces = await stageTraces(tx, ctx.projectId, events);
       const generations = await stageGenerations(tx, ctx.projectId, events);
@@ -200,18 +201,35 @@ async function stageGenerations(tx: Tx, projectId: string, events: IngestionEven
   return staged;
 }
 
-/** Adds a score to a staged list, replacing one of the same id, or of the same name and source. */
+/** Adds a score to a staged list, replacing one of the same id, or of the same name, source and observation. */
 function withScore(list: ScoreFields[], score: ScoreFields): ScoreFields[] {
-  const same = (s: ScoreFields) => (score.id !== null && s.id === score.id) || (s.name === score.name && s.source === score.source);
+  const same = (s: ScoreFields) =>
+    (score.id !== null && s.id === score.id) || (s.name === score.name && s.source === score.source && s.observationId === score.observationId);
   return [...list.filter((s) => !same(s)), score];
 }
 
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A stored trace by Driftline's id or its external id: how an app scores traces it sent another way. */
+async function storedTrace(tx: Tx, projectId: string, key: string): Promise<string | null> {
+  const found = await rows<{ id: string }>(
+    tx,
+    UUID_TEXT.test(key)
+      ? sql`select id from traces where project_id = ${projectId}::uuid and (id = ${key}::uuid or external_id = ${key}) limit 1`
+      : sql`select id from traces where project_id = ${projectId}::uuid and external_id = ${key} limit 1`,
+  );
+  return found[0]?.id ?? null;
+}
+
 /**
- * A Langfuse score: by `observationId`, onto that generation's trace; by
- * `traceId`, onto the trace of every generation of that Langfuse trace (and
- * of those still to come). A score for a generation not written yet waits in
- * its staging row. A traceId Langfuse never sent may still be a Driftline
- * trace's id or external id. Anything else is 404: never dropped silently.
+ * A Langfuse score. By `observationId`: onto that generation's trace (waiting
+ * in its staged row while it is open). By `traceId` alone: onto the trace of
+ * every generation of that Langfuse trace, those written and those to come.
+ * The SDKs send requests concurrently, so a score may arrive before the
+ * generation it names: it is then kept with its Langfuse trace and given to
+ * the generation when it is written. A traceId Langfuse never sent may be a
+ * Driftline trace's id or external id (an app scoring traces it sent
+ * natively). Only an observation-only score naming nothing known is a 404.
  */
 async function attachScore(tx: Tx, projectId: string, score: ScoreFields, bodyPath: string): Promise<EventFailure | null> {
   if (score.observationId) {
@@ -228,10 +246,18 @@ async function attachScore(tx: Tx, projectId: string, score: ScoreFields, bodyPa
         where project_id = ${projectId}::uuid and id = ${generation.id}`);
       return null;
     }
+    if (!score.traceId) {
+      const traceId = await storedTrace(tx, projectId, score.observationId);
+      if (traceId) {
+        await upsertScores(tx, projectId, [scoreRowOf(traceId, score)]);
+        return null;
+      }
+      return { status: 404, errors: [{ path: `${bodyPath}.observationId`, message: `no generation or trace ${JSON.stringify(score.observationId)} is known in this project; send its traceId too` }] };
+    }
   }
-  const key = score.traceId ?? score.observationId!;
-  // The trace's row is locked first (it already is, since the start of the request): a request writing one of
-  // its generations holds it too, so the generations read next are as that request left them.
+  const key = score.traceId!;
+  // Locked since the start of the request (lockLangfuseTraces): a request writing one of this trace's
+  // generations holds the same lock, so the generations read next are as that request left them.
   const [trace] = await rows<{ scores: ScoreFields[] }>(
     tx,
     sql`select scores from langfuse_traces where project_id = ${projectId}::uuid and id = ${key} for update`,
@@ -240,24 +266,18 @@ async function attachScore(tx: Tx, projectId: string, score: ScoreFields, bodyPa
     tx,
     sql`select written_trace_id from langfuse_generations where project_id = ${projectId}::uuid and trace_id = ${key}`,
   );
-  if (generations.length > 0 || trace) {
-    await tx.execute(sql`insert into langfuse_traces (project_id, id, scores) values (${projectId}::uuid, ${key}, ${JSON.stringify([score])}::jsonb)
-      on conflict (project_id, id) do update set scores = ${JSON.stringify(withScore(trace?.scores ?? [], score))}::jsonb, updated_at = now()`);
+  if (generations.length === 0 && !score.observationId) {
+    const traceId = await storedTrace(tx, projectId, key);
+    if (traceId) {
+      await upsertScores(tx, projectId, [scoreRowOf(traceId, score)]);
+      return null;
+    }
+  }
+  await tx.execute(sql`insert into langfuse_traces (project_id, id, scores) values (${projectId}::uuid, ${key}, ${JSON.stringify([score])}::jsonb)
+    on conflict (project_id, id) do update set scores = ${JSON.stringify(withScore(trace?.scores ?? [], score))}::jsonb, updated_at = now()`);
+  if (!score.observationId) {
     const written = generations.flatMap((g) => (g.written_trace_id ? [g.written_trace_id] : []));
     await upsertScores(tx, projectId, written.map((traceId) => scoreRowOf(traceId, score)));
-    return null;
   }
-  const direct = await rows<{ id: string }>(
-    tx,
-    UUID.test(key)
-      ? sql`select id from traces where project_id = ${projectId}::uuid and (id = ${key}::uuid or external_id = ${key}) limit 1`
-      : sql`select id from traces where project_id = ${projectId}::uuid and external_id = ${key} limit 1`,
-  );
-  if (direct[0]) {
-    await upsertScores(tx, projectId, [scoreRowOf(direct[0].id, score)]);
-    return null;
-  }
-  const field = score.traceId ? "traceId" : "observationId";
-  return { status: 404, errors: [{ path: `${bodyPath}.${field}`, message: `no trace or generation ${JSON.stringify(key)} is known in this project` }] };
+  return null;
 }
-

@@ -113,7 +113,9 @@ export async function writeGenerations(tx: Tx, ctx: WriteContext, generations: G
       where l.project_id = ${ctx.projectId}::uuid and l.id = u.id`);
     const scores = newlyWritten.flatMap((m) => {
       const traceId = written.get(m.g.id)!;
-      return [...(traceById.get(m.g.trace_id)?.scores ?? []), ...m.g.scores].map((s) => scoreRowOf(traceId, s));
+      // The trace's scores, and those that named this generation before it was staged.
+      const traceScores = (traceById.get(m.g.trace_id)?.scores ?? []).filter((s) => !s.observationId || s.observationId === m.g.id);
+      return [...traceScores, ...m.g.scores].map((s) => scoreRowOf(traceId, s));
     });
     await upsertScores(tx, ctx.projectId, scores);
   }
