@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { projects } from "@/db/schema";
 import { parseRedactionSetting } from "@/lib/ingest/redact";
+import { createEmbedder, type Embedder } from "@/lib/embeddings";
+import { drainEmbeddingBacklog, runEmbedBatch } from "@/lib/jobs/embed";
 import { drainRollups } from "@/lib/jobs/rollup";
 import { scoreAverages } from "@/lib/queries/overview";
 import { getTrace } from "@/lib/queries/traces-read";
@@ -125,6 +127,38 @@ describe.each(dbTargets())("Langfuse ingestion on $name", (target) => {
     await ingest([generationEnd("g-3", { output: "a corrected answer" }, 5_000)]);
     expect((await getTrace(handle.db, projectId, "g-3"))?.response).toBe("a corrected answer");
     expect(await backlog(before!.id)).toEqual(["response"]);
+  });
+
+  it("embeds the new text when an update changes a written response while the embed job is embedding the old one", async () => {
+    const real = await createEmbedder({ worker: false, env: { EMBEDDING_MODEL: "driftline-glove-100d" } });
+    try {
+      await drainEmbeddingBacklog(handle, real); // earlier tests' texts
+      await ingest([generationCreate("g-embed", "t-embed"), generationEnd("g-embed", { output: "the first answer about invoices" })]);
+      const traceId = (await getTrace(handle.db, projectId, "g-embed"))!.id;
+      let updated = false;
+      const racing = Object.create(real) as Embedder;
+      racing.embedBatch = async (texts: string[]) => {
+        const result = await real.embedBatch(texts);
+        if (!updated) {
+          updated = true; // the update commits between the job's claim and its store
+          await ingest([generationEnd("g-embed", { output: "a corrected answer about refunds" }, 9_000)]);
+        }
+        return result;
+      };
+      await runEmbedBatch(handle, racing, { batchSize: 64 });
+      expect(updated).toBe(true);
+      expect(await backlog(traceId)).toEqual(["response"]); // still queued for the new text
+      await drainEmbeddingBacklog(handle, real);
+      const [stored] = await handle.query<{ embedding: string }>(
+        "select embedding::text from embeddings where project_id = $1 and trace_id = $2 and kind = 'response'",
+        [projectId, traceId],
+      );
+      const [expected] = await real.embed(["a corrected answer about refunds"]);
+      const vector = stored!.embedding.slice(1, -1).split(",").map(Number);
+      vector.forEach((v, i) => expect(v).toBeCloseTo(expected![i]!, 5));
+    } finally {
+      await real.close();
+    }
   });
 
   it("answers a bad event with 400 and its path, and keeps the good ones of the batch", async () => {
