@@ -6,6 +6,7 @@ export * from "./api-keys";
 export * from "./embedding-backlog";
 export * from "./embedding-models";
 export * from "./embeddings";
+export * from "./langfuse";
 export * from "./memberships";
 export * from "./monitor-results";
 export * from "./model-versions-seen";

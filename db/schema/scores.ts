@@ -1,4 +1,4 @@
-import { doublePrecision, foreignKey, index, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { doublePrecision, foreignKey, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { traces } from "./traces";
 
 /** A numeric judgement of a trace: user feedback, an LLM judge, an eval. */
@@ -11,12 +11,19 @@ export const scores = pgTable(
     /** Who gave the score: "sdk", "otel", "user", "judge", … */
     source: text("source").notNull().default("sdk"),
     value: doublePrecision("value").notNull(),
+    /**
+     * The client's score id (`scoreId`, a Langfuse score's `id`): the same id
+     * later names the same score, so a retry or a correction replaces it.
+     */
+    externalId: text("external_id"),
+    comment: text("comment"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.traceId, t.name, t.source] }),
     foreignKey({ columns: [t.projectId, t.traceId], foreignColumns: [traces.projectId, traces.id] }).onDelete("cascade"),
     index("scores_project_name_idx").on(t.projectId, t.name),
+    uniqueIndex("scores_project_trace_external_key").on(t.projectId, t.traceId, t.externalId),
   ],
 );
 

@@ -1,5 +1,6 @@
 import { decodeJsonBody, decodeOtlpRequest, OTLP_LIMITS, otlpFormatOf } from "@/lib/ingest/otlp/decode";
 import { encodeExportTraceServiceResponse } from "@/lib/ingest/otlp/map-request";
+import { ingestLangfuseBatch } from "@/lib/services/langfuse/ingest-langfuse";
 import { ingestNativeBatch, ingestOtlpRequest, toPayloadError } from "@/lib/services/traces/ingest";
 import { withApiKey } from "./api-key-route";
 import { readBody } from "./read-body";
@@ -22,15 +23,19 @@ function decodeInput(request: Request, body: Uint8Array) {
   };
 }
 
-/** POST /api/v1/traces — the native JSON batch. */
-export const postNativeTraces = withApiKey(async (request, ctx) => {
+/** A JSON body (optionally compressed) within the ingest body limit; a malformed one is a 400/413/415. */
+export async function readJsonBody(request: Request): Promise<unknown> {
   const bytes = await readBody(request, MAX_INGEST_BODY_BYTES);
-  let body: unknown;
   try {
-    body = decodeJsonBody(decodeInput(request, bytes));
+    return decodeJsonBody(decodeInput(request, bytes));
   } catch (error) {
     throw toPayloadError(error);
   }
+}
+
+/** POST /api/v1/traces — the native JSON batch. */
+export const postNativeTraces = withApiKey(async (request, ctx) => {
+  const body = await readJsonBody(request);
   const result = await ingestNativeBatch({ db: ctx.handle.db, projectId: ctx.projectId, redaction: ctx.redaction }, body);
   return Response.json(result.body, { status: result.status, headers: ANSWER_HEADERS });
 });
@@ -52,4 +57,15 @@ export const postOtlpTraces = withApiKey(async (request, ctx) => {
     status: 200,
     headers: { ...ANSWER_HEADERS, "content-type": format === "protobuf" ? "application/x-protobuf" : "application/json" },
   });
+});
+
+/**
+ * POST /api/public/ingestion — Langfuse's batch ingestion API, for the
+ * Langfuse v2/v3 SDKs: always 207 with `{successes, errors}` per event, as
+ * Langfuse answers (the SDKs retry a batch whose answer lists errors).
+ */
+export const postLangfuseIngestion = withApiKey(async (request, ctx) => {
+  const body = await readJsonBody(request);
+  const result = await ingestLangfuseBatch({ db: ctx.handle.db, projectId: ctx.projectId, redaction: ctx.redaction }, body);
+  return Response.json(result, { status: 207, headers: ANSWER_HEADERS });
 });

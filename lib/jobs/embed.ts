@@ -101,9 +101,11 @@ export async function runEmbedBatch(
           ),
           sql`, `,
         )}
-        on conflict do nothing`);
+        on conflict (project_id, trace_id, kind, model_id) do update set embedding = excluded.embedding, truncated = excluded.truncated`);
+      // A row queued again while this batch embedded it (its text changed: a Langfuse generation updated
+      // after it was written) has no lease any more: it stays, and its new text replaces this vector.
       await tx.execute(sql`delete from embedding_backlog
-        where (project_id, trace_id, kind) in (${sql.join(
+        where locked_until is not null and (project_id, trace_id, kind) in (${sql.join(
           stored.map((r) => sql`(${r.item.project_id}::uuid, ${r.item.trace_id}::uuid, ${r.item.kind}::embedded_text)`),
           sql`, `,
         )})`);

@@ -2,6 +2,7 @@ import { ensureEmbeddingIndexes, ensureEmbeddingModel } from "@/db/embedding-ind
 import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import { runEmbedBatch } from "./embed";
 import { analyzeTask } from "./analyze";
+import { langfuseCloseTask } from "./langfuse-close";
 import { alertDeliveryTask, monitorTask, versionChangeTask } from "./monitors";
 import { repriceTask } from "./reprice";
 import { retentionTask } from "./retention";
@@ -52,5 +53,5 @@ export function embeddingTask(options: { batchSize?: number; intervalMs?: number
  */
 export function defaultTasks(options: { leaseMs?: number } = {}): PeriodicTask[] {
   const { leaseMs } = options;
-  return [analyzeTask(), embeddingTask({ leaseMs }), rollupTask(), retentionTask(), monitorTask({ leaseMs }), versionChangeTask(), alertDeliveryTask(), repriceTask()];
+  return [analyzeTask(), embeddingTask({ leaseMs }), rollupTask(), retentionTask(), monitorTask({ leaseMs }), versionChangeTask(), alertDeliveryTask(), repriceTask(), langfuseCloseTask()];
 }

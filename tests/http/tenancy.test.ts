@@ -318,6 +318,52 @@ const CASES: Case[] = [
     method: "POST",
     probes: (t, app) => [{ label: "A's history (in A)", send: () => keyFetch(app, t.a.key, "/api/v1/prices/reprice", { method: "POST", body: { model: "alpha-model" } }), status: 202 }],
   },
+  {
+    route: "/api/public/ingestion",
+    method: "POST",
+    probes: (t, app) => {
+      const now = new Date().toISOString();
+      const batch = {
+        batch: [
+          { id: "lf-e1", type: "trace-create", timestamp: now, body: { id: "lf-alpha", name: "alpha", userId: "alpha-user" } },
+          { id: "lf-e2", type: "generation-create", timestamp: now, body: { id: "lf-alpha-gen", traceId: "lf-alpha", model: "gpt-4o", input: "hi", startTime: now, endTime: now } },
+          // B's trace, by its Driftline id and by its client id: unknown to A, so only kept as A's (a Langfuse trace
+          // that may yet arrive), by B's generation id: a 404 for that event only.
+          { id: "lf-e3", type: "score-create", timestamp: now, body: { traceId: t.b.traceId, name: "owned", value: 0 } },
+          { id: "lf-e4", type: "score-create", timestamp: now, body: { traceId: `${B_MARK}-1`, name: "owned", value: 0 } },
+          { id: "lf-e5", type: "score-create", timestamp: now, body: { observationId: `${B_MARK}-1`, name: "owned", value: 0 } },
+        ],
+      };
+      const send = (user: string, key: string) =>
+        fetch(`${app.url}/api/public/ingestion`, {
+          method: "POST",
+          headers: { Authorization: `Basic ${Buffer.from(`${user}:${key}`).toString("base64")}`, "Content-Type": "application/json" },
+          body: JSON.stringify(batch),
+        });
+      return [
+        { label: "A's key paired with B's slug", send: () => send(t.b.slug, t.a.key), status: 401 },
+        { label: "B's key paired with A's slug", send: () => send(t.a.slug, t.b.key), status: 401 },
+        { label: "A's pair writes into A; B's traces are not reached", send: () => send(t.a.slug, t.a.key), status: 207 },
+      ];
+    },
+  },
+  {
+    route: "/api/v1/scores",
+    method: "POST",
+    probes: (t, app) => [
+      { label: "B's trace by Driftline id", send: () => keyFetch(app, t.a.key, "/api/v1/scores", { method: "POST", body: { traceId: t.b.traceId, name: "owned", value: 0 } }), status: 404 },
+      { label: "B's trace by client id", send: () => keyFetch(app, t.a.key, "/api/v1/scores", { method: "POST", body: { externalId: `${B_MARK}-1`, name: "owned", value: 0 } }), status: 404 },
+      { label: "control: A's trace", send: () => keyFetch(app, t.a.key, "/api/v1/scores", { method: "POST", body: { traceId: t.a.traceId, name: "alpha_feedback", value: 1 } }), status: 201 },
+    ],
+  },
+  {
+    route: "/api/v1/scores",
+    method: "GET",
+    probes: (t, app) => [
+      { label: "B's trace", send: () => keyFetch(app, t.a.key, `/api/v1/scores?traceId=${t.b.traceId}`), status: 404 },
+      { label: "control: a client id both have answers A's", send: () => keyFetch(app, t.a.key, "/api/v1/scores?traceId=shared-1"), status: 200 },
+    ],
+  },
   ...["/v1/traces", "/api/public/otel/v1/traces"].map((route, i) => ({
     route,
     method: "POST",

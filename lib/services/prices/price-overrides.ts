@@ -120,7 +120,7 @@ export function forgetPriceOverrides(projectId: string): void {
 }
 
 /** A project's overrides for pricing, from this process's copy when it is fresh. */
-export async function loadPriceOverrides(db: Database, projectId: string, now = Date.now()): Promise<PriceOverride[]> {
+export async function loadPriceOverrides(db: Pick<Database, "select">, projectId: string, now = Date.now()): Promise<PriceOverride[]> {
   const cache = overrideCache();
   const hit = cache.entries.get(projectId);
   if (hit && hit.until > now) return hit.overrides;

@@ -16,7 +16,7 @@ export type NativeIngestResult = {
 };
 
 /** Redacts PII before anything reaches the database; the counts stay with the trace. */
-function prepare(trace: NormalizedTrace, redaction: RedactionOptions): NormalizedTrace {
+export function prepare(trace: NormalizedTrace, redaction: RedactionOptions): NormalizedTrace {
   if (redaction.kinds.size === 0) return trace;
   const { trace: redacted, counts } = redactTrace(trace, redaction);
   if (Object.keys(counts).length === 0) return redacted;

@@ -9,7 +9,7 @@ import { loadPriceOverrides } from "@/lib/services/prices/price-overrides";
 
 export type RecordOutcome = { externalId: string; status: "accepted" | "duplicate"; traceId?: string };
 
-function toRow(projectId: string, t: NormalizedTrace, cost: PricedCost | null): NewTrace {
+export function toRow(projectId: string, t: NormalizedTrace, cost: PricedCost | null): NewTrace {
   const responseText = responseToText(t.response);
   return {
     projectId,
@@ -52,7 +52,7 @@ function needsPrice(t: NormalizedTrace): boolean {
  * The pricer for this batch: the project's overrides are read (at most once a
  * second per process) only when some trace needs a price.
  */
-async function pricerFor(db: Database, projectId: string, traces: readonly NormalizedTrace[]): Promise<Pricer> {
+export async function pricerFor(db: Pick<Database, "select">, projectId: string, traces: readonly NormalizedTrace[]): Promise<Pricer> {
   return createPricer(traces.some(needsPrice) ? await loadPriceOverrides(db, projectId) : []);
 }
 

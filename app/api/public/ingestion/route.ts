@@ -1,0 +1,4 @@
+import { postLangfuseIngestion } from "@/lib/http/ingest-routes";
+
+export const dynamic = "force-dynamic";
+export const POST = postLangfuseIngestion;
