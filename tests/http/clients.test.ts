@@ -31,6 +31,7 @@ type StoredTrace = {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  costSource: "client" | "price_table" | "override" | null;
   userId: string | null;
   sessionId: string | null;
   tags: string[];
@@ -85,7 +86,23 @@ describe.each(appTargets())("client packages over HTTP on %s", (database) => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(FAKE_ANSWER);
     expect(openai.requests.length - requestsBefore).toBe(2);
-    return tracesSince(before);
+    const traces = await tracesSince(before);
+    for (const trace of traces) expectCost(trace);
+    return traces;
+  }
+
+  /**
+   * None of these clients sends a cost: a call with its token counts is priced from the price table
+   * (gpt-4o-mini: $0.15 and $0.60 per million input and output tokens), one without stays null.
+   */
+  function expectCost(trace: StoredTrace) {
+    if (trace.costSource === "client") return;
+    if (trace.inputTokens === null || trace.outputTokens === null) {
+      expect(trace.costUsd).toBeNull();
+      return;
+    }
+    expect(trace.costSource).toBe("price_table");
+    expect(trace.costUsd).toBeCloseTo(trace.inputTokens * 0.15e-6 + trace.outputTokens * 0.6e-6, 12);
   }
 
   function expectStreamTtft(trace: StoredTrace) {
