@@ -48,6 +48,12 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     });
     // An idle client losing its connection must not crash the process.
     pool.on("error", (err) => console.error("[driftline] idle PostgreSQL client error:", err.message));
+    // A client checked out of the pool (inside a transaction, between two of its statements) that loses its
+    // connection emits "error" on itself, where the pool no longer listens: without this listener that is an
+    // uncaught exception. Its next statement fails and the transaction rolls back, so logging is enough.
+    pool.on("connect", (client) => {
+      client.on("error", (err) => console.error("[driftline] PostgreSQL connection lost:", err.message));
+    });
     const db = drizzleNodePg(pool, { schema }) as unknown as Database;
     return {
       db,

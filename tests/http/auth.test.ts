@@ -36,6 +36,9 @@ function mutationBody(route: string, method: string): unknown {
     "PATCH /api/projects/[project]/monitors/[monitorId]": { paused: true },
     "DELETE /api/projects/[project]/monitors/[monitorId]": undefined,
     "PATCH /api/projects/[project]/settings": { name: "renamed by a viewer", retentionDays: 1 },
+    "PUT /api/projects/[project]/prices": { model: "viewer-model", inputPerMillion: 1, outputPerMillion: 1 },
+    "DELETE /api/projects/[project]/prices/[id]": undefined,
+    "POST /api/projects/[project]/prices/reprice": { model: "viewer-model" },
   };
   const key = `${method} ${route}`;
   if (!(key in bodies)) throw new Error(`no role-check case for ${key}: add one to mutationBody`);

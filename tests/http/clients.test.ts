@@ -32,6 +32,7 @@ type StoredTrace = {
   outputTokens: number | null;
   costUsd: number | null;
   costSource: "client" | "price_table" | "override" | null;
+  cachedInputTokens: number | null;
   userId: string | null;
   sessionId: string | null;
   tags: string[];
@@ -93,7 +94,7 @@ describe.each(appTargets())("client packages over HTTP on %s", (database) => {
 
   /**
    * None of these clients sends a cost: a call with its token counts is priced from the price table
-   * (gpt-4o-mini: $0.15 and $0.60 per million input and output tokens), one without stays null.
+   * (gpt-4o-mini: $0.15, $0.075 and $0.60 per million input, cached input and output tokens), one without stays null.
    */
   function expectCost(trace: StoredTrace) {
     if (trace.costSource === "client") return;
@@ -102,7 +103,8 @@ describe.each(appTargets())("client packages over HTTP on %s", (database) => {
       return;
     }
     expect(trace.costSource).toBe("price_table");
-    expect(trace.costUsd).toBeCloseTo(trace.inputTokens * 0.15e-6 + trace.outputTokens * 0.6e-6, 12);
+    const cached = trace.cachedInputTokens ?? 0;
+    expect(trace.costUsd).toBeCloseTo((trace.inputTokens - cached) * 0.15e-6 + cached * 0.075e-6 + trace.outputTokens * 0.6e-6, 12);
   }
 
   function expectStreamTtft(trace: StoredTrace) {

@@ -127,6 +127,7 @@ const CASES: Case[] = [
   { route: `${api}/embedding-backlog`, method: "GET", probes: dashboardGet(`${api}/embedding-backlog`) },
   { route: `${api}/near-duplicates`, method: "GET", probes: dashboardGet(`${api}/near-duplicates`) },
   { route: `${api}/overview`, method: "GET", probes: dashboardGet(`${api}/overview`, "?range=7d") },
+  { route: `${api}/data-extent`, method: "GET", probes: dashboardGet(`${api}/data-extent`, "?range=7d") },
   // The breakdown is also the Overview's CSV export (built in the browser from this answer).
   { route: `${api}/overview/breakdown`, method: "GET", probes: dashboardGet(`${api}/overview/breakdown`, "?range=7d&by=route") },
   { route: `${api}/routing`, method: "GET", probes: dashboardGet(`${api}/routing`, "?range=7d") },

@@ -252,7 +252,7 @@ async function attachScore(tx: Tx, projectId: string, score: ScoreFields, bodyPa
         await upsertScores(tx, projectId, [scoreRowOf(traceId, score)]);
         return null;
       }
-      return { status: 404, errors: [{ path: `${bodyPath}.observationId`, message: `no generation or trace ${JSON.stringify(score.observationId)} is known in this project; send its traceId too` }] };
+      return { status: 404, errors: [{ path: `${bodyPath}.observationId`, message: "no generation or trace with this observationId is known in this project; send its traceId too" }] };
     }
   }
   const key = score.traceId!;

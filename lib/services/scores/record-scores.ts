@@ -38,7 +38,7 @@ export async function recordScores(ctx: { db: Database; projectId: string }, bod
         if (traceIds[i] !== null) continue;
         const field = v.score.traceId ? "traceId" : "externalId";
         const path = parsed.single ? field : `scores[${v.index}].${field}`;
-        outcomes.set(v.index, { index: v.index, status: "not_found", errors: [{ path, message: `no trace ${JSON.stringify(v.score.traceId ?? v.score.externalId)} in this project` }] });
+        outcomes.set(v.index, { index: v.index, status: "not_found", errors: [{ path, message: "no trace with this id in this project" }] });
       }
       const writes = await upsertScores(
         tx,
@@ -54,7 +54,7 @@ export async function recordScores(ctx: { db: Database; projectId: string }, bod
 
   if (parsed.single) {
     const outcome = outcomes.get(0)!;
-    if (outcome.status === "not_found") throw new NotFoundError(`Trace ${JSON.stringify(valid[0]!.score.traceId ?? valid[0]!.score.externalId)}`);
+    if (outcome.status === "not_found") throw new NotFoundError("Trace");
     if (outcome.status === "rejected") throw new ValidationError(outcome.errors);
     const s = valid[0]!.score;
     return {
