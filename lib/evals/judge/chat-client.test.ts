@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { guardedPost } from "@/lib/net/guarded-post";
-import { startFakeOpenAi, type FakeOpenAi } from "@/tests/fakes/fake-openai";
+import { FAKE_RESPONSE_MODEL_SUFFIX, startFakeOpenAi, type FakeOpenAi } from "@/tests/fake-openai";
 import { backoffMs, callChatCompletion, ChatCallError, retryAfterMs, type Transport } from "./chat-client";
 
 const transport: Transport = (url, init) => guardedPost(url, { ...init, allowPrivate: true });
@@ -38,7 +38,7 @@ describe("chat-completions client against an OpenAI-compatible server", () => {
     expect(request!.body).toMatchObject({ model: "judge-model", messages: [{ role: "user", content: "hi" }], temperature: 0, max_tokens: 50 });
     expect(answer.toolCalls).toEqual([{ name: "select_choice", arguments: JSON.stringify({ reasons: "r", choice: "a" }) }]);
     expect(answer.usage).toEqual({ promptTokens: 42, completionTokens: 7 });
-    expect(answer.model).toBe("judge-model-2026-01-01");
+    expect(answer.model).toBe(`judge-model${FAKE_RESPONSE_MODEL_SUFFIX}`);
     expect(answer.attempts).toBe(1);
   });
 

@@ -105,9 +105,9 @@ export async function writeGenerations(tx: Tx, ctx: WriteContext, generations: G
   }
   const refresh = mapped.filter((m) => m.g.written_trace_id || (duplicates.includes(m.g.id) && written.has(m.g.id)));
   // A refreshed generation is priced again, as its tokens or model may have arrived with a later event.
-  const price = refresh.length > 0 ? await pricerFor(tx, ctx.projectId, refresh.map((m) => m.trace)) : null;
+  const price = await pricerFor(tx, ctx.projectId, refresh.map((m) => m.trace));
   for (const m of refresh) {
-    await refreshTrace(tx, ctx.projectId, m.g.written_trace_id ?? written.get(m.g.id)!, toRow(ctx.projectId, m.trace, price!(m.trace)));
+    await refreshTrace(tx, ctx.projectId, m.g.written_trace_id ?? written.get(m.g.id)!, toRow(ctx.projectId, m.trace, price(m.trace)));
   }
 
   const newlyWritten = fresh.filter((m) => written.has(m.g.id));
