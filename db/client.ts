@@ -1,13 +1,13 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { vector } from "@electric-sql/pglite-pgvector";
+import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { PgliteThread } from "./pglite-thread";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -29,6 +29,12 @@ export type DatabaseHandle = {
    * request's are queued (see Lanes); on PostgreSQL this is the handle itself.
    */
   background?: DatabaseHandle;
+  /**
+   * Embedded database only: when a statement last succeeded (ms since the
+   * epoch). It runs in this process, so a recent success shows it usable
+   * without queueing a statement of one's own behind a running query.
+   */
+  lastAnsweredAt?(): number;
 };
 
 export type OpenDatabaseOptions = {
@@ -75,19 +81,27 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const dataDir = options.dataDir ?? defaultDataDir();
   const inMemory = dataDir.startsWith("memory://");
   const releaseLock = inMemory ? () => undefined : lockDataDir(dataDir);
-  const client = inMemory ? new PGlite({ extensions: { vector } }) : new PGlite(dataDir, { extensions: { vector } });
+  let thread: PgliteThread;
   try {
-    await client.waitReady;
+    thread = await PgliteThread.open(inMemory ? undefined : dataDir);
   } catch (error) {
     releaseLock();
     throw error;
   }
+  const client = thread.asClient();
   const lanes = new Lanes();
   const close = async () => {
-    await client.close();
+    await thread.close();
     releaseLock();
   };
-  const laneHandle = (run: <T>(op: () => Promise<T>) => Promise<T>): DatabaseHandle => {
+  let lastAnsweredAt = 0;
+  const answered = <T>(op: () => Promise<T>) => async (): Promise<T> => {
+    const result = await op();
+    lastAnsweredAt = Date.now();
+    return result;
+  };
+  const laneHandle = (lane: <T>(op: () => Promise<T>) => Promise<T>): DatabaseHandle => {
+    const run = <T>(op: () => Promise<T>) => lane(answered(op));
     // drizzle's PGlite driver calls only query() and transaction(); inside a transaction it uses the
     // transaction's own object, so a transaction, once started, runs to its end in its lane.
     const laneClient = {
@@ -101,6 +115,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         return (await run(() => client.query<T>(text, params))).rows;
       },
       close,
+      lastAnsweredAt: () => lastAnsweredAt,
     };
   };
   const background = laneHandle((op) => lanes.background(op));
