@@ -1,13 +1,13 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { vector } from "@electric-sql/pglite-pgvector";
+import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { PgliteThread } from "./pglite-thread";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -23,6 +23,18 @@ export type DatabaseHandle = {
   /** Runs raw SQL with positional parameters and returns its rows (both drivers). */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
+  /**
+   * The same database for background jobs. On PGlite every statement runs
+   * one at a time on the server's thread, so a job's statement waits while a
+   * request's are queued (see Lanes); on PostgreSQL this is the handle itself.
+   */
+  background?: DatabaseHandle;
+  /**
+   * Embedded database only: when a statement last succeeded (ms since the
+   * epoch). It runs in this process, so a recent success shows it usable
+   * without queueing a statement of one's own behind a running query.
+   */
+  lastAnsweredAt?(): number;
 };
 
 export type OpenDatabaseOptions = {
@@ -69,26 +81,113 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const dataDir = options.dataDir ?? defaultDataDir();
   const inMemory = dataDir.startsWith("memory://");
   const releaseLock = inMemory ? () => undefined : lockDataDir(dataDir);
-  const client = inMemory ? new PGlite({ extensions: { vector } }) : new PGlite(dataDir, { extensions: { vector } });
+  let thread: PgliteThread;
   try {
-    await client.waitReady;
+    thread = await PgliteThread.open(inMemory ? undefined : dataDir);
   } catch (error) {
     releaseLock();
     throw error;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
-  return {
-    db,
-    driver: "pglite",
-    async query<T>(text: string, params: unknown[] = []) {
-      const result = await client.query<T>(text, params);
-      return result.rows;
-    },
-    async close() {
-      await client.close();
-      releaseLock();
-    },
+  const client = thread.asClient();
+  const lanes = new Lanes();
+  const close = async () => {
+    await thread.close();
+    releaseLock();
   };
+  let lastAnsweredAt = 0;
+  const answered = <T>(op: () => Promise<T>) => async (): Promise<T> => {
+    const result = await op();
+    lastAnsweredAt = Date.now();
+    return result;
+  };
+  const laneHandle = (lane: <T>(op: () => Promise<T>) => Promise<T>): DatabaseHandle => {
+    const run = <T>(op: () => Promise<T>) => lane(answered(op));
+    // drizzle's PGlite driver calls only query() and transaction(); inside a transaction it uses the
+    // transaction's own object, so a transaction, once started, runs to its end in its lane.
+    const laneClient = {
+      query: ((...args: Parameters<PGlite["query"]>) => run(() => client.query(...args))) as PGlite["query"],
+      transaction: (<T>(callback: Parameters<PGlite["transaction"]>[0]) => run(() => client.transaction(callback) as Promise<T>)) as PGlite["transaction"],
+    };
+    return {
+      db: drizzlePglite({ client: laneClient as PGlite, schema }) as unknown as Database,
+      driver: "pglite",
+      async query<T>(text: string, params: unknown[] = []) {
+        return (await run(() => client.query<T>(text, params))).rows;
+      },
+      close,
+      lastAnsweredAt: () => lastAnsweredAt,
+    };
+  };
+  const background = laneHandle((op) => lanes.background(op));
+  return { ...laneHandle((op) => lanes.foreground(op)), background };
+}
+
+/** The handle background jobs use: `handle.background` where there is one, else the handle itself. */
+export function backgroundHandle(handle: DatabaseHandle): DatabaseHandle {
+  return handle.background ?? handle;
+}
+
+/**
+ * Two lanes onto one embedded database. PGlite runs one statement (or one
+ * transaction) at a time, in arrival order, on the thread that serves
+ * requests; a backfill's queue of statements would make every request wait
+ * behind all of them. Here background statements go one at a time, and only
+ * when no request's statement is waiting or running, so a request waits at
+ * most for the one background statement or transaction already started. So
+ * that busy traffic cannot hold the jobs off for ever, a background statement
+ * that has waited `maxWaitMs` goes anyway.
+ */
+export class Lanes {
+  private active = 0;
+  private readonly queue: Array<() => Promise<void>> = [];
+  private pumping = false;
+  private idle: Array<() => void> = [];
+
+  constructor(private readonly maxWaitMs = 500) {}
+
+  async foreground<T>(op: () => Promise<T>): Promise<T> {
+    this.active += 1;
+    try {
+      return await op();
+    } finally {
+      this.active -= 1;
+      if (this.active === 0) for (const wake of this.idle.splice(0)) wake();
+    }
+  }
+
+  background<T>(op: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push(() => op().then(resolve, reject));
+      void this.pump();
+    });
+  }
+
+  /** Runs the queued background statements one by one, each after a turn of the event loop. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0) {
+        // PGlite answers within microtasks: without this turn a chain of background statements would
+        // not let the event loop read an incoming request at all.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const since = Date.now();
+        while (this.active > 0 && Date.now() - since < this.maxWaitMs) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(wake, this.maxWaitMs - (Date.now() - since));
+            function wake() {
+              clearTimeout(timer);
+              resolve();
+            }
+            this.idle.push(wake);
+          });
+        }
+        await this.queue.shift()!();
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
 }
 
 function processAlive(pid: number): boolean {

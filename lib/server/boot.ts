@@ -1,3 +1,4 @@
+import { backgroundHandle } from "@/db/client";
 import { env, EnvError, jobLeaseMs, parseEnv } from "@/lib/env";
 import { getDatabase } from "./database";
 
@@ -23,7 +24,8 @@ export async function boot(): Promise<void> {
     const tasks =
       env().DRIFTLINE_JOBS !== "off" ? defaultTasks({ leaseMs: jobLeaseMs() }) : handle.driver === "pglite" ? [analyzeTask()] : [];
     if (tasks.length > 0) {
-      const runner = startRunner(handle, tasks);
+      // On the embedded database the jobs' statements give way to requests' (db/client.ts, Lanes).
+      const runner = startRunner(backgroundHandle(handle), tasks);
       console.log(`[driftline] background jobs: ${runner.tasks.join(", ")}`);
       for (const signal of ["SIGINT", "SIGTERM"] as const) {
         // Stop the jobs, then close the database (which releases the embedded database's lock).

@@ -8,13 +8,18 @@
 //   2. While the server embeds a backlog and backfills new monitors
 //      (BENCH_BACKFILL_TRACES, default 6000, over 14 days), GET /api/health
 //      every 20 ms: p50/p99/max of the probes.
+//   3. On PGlite, while the demo's 7 monitors backfill 30 daily windows each
+//      (and its texts are embedded), /api/health every 20 ms beside the
+//      dashboard's own API calls (signed in, one at a time): health p99 and
+//      dashboard p95 against the same probes once the server is idle.
 //
 // Runs on PGlite and on PostgreSQL (TEST_DATABASE_URL, default the local
 // server; BENCH_LOAD_DATABASES=pglite or postgres for one). Baselines from the
 // same run: the 1-connection level for throughput, probes of the idle server
 // for health latency. Needs `npx next build` first.
 import { startApp } from "../../tests/http/server";
-import { formatLevel, probeHealth, runLoadLevel, startBackfill, type LevelResult, type LoadKind, type ProbeStats } from "../../tests/http/load-tools";
+import { signIn } from "../../tests/http/tenants";
+import { formatLevel, probeHealth, probeRoutes, runLoadLevel, startBackfill, type LevelResult, type LoadKind, type ProbeStats } from "../../tests/http/load-tools";
 import { benchRow, isQuick, writeBenchSection, type BenchRow, type BenchTable } from "./results";
 
 process.env.TEST_DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/postgres";
@@ -110,6 +115,74 @@ for (const database of databases) {
     );
   } finally {
     await busy.stop();
+  }
+}
+
+if (databases.includes("pglite")) await demoBackfill();
+
+/**
+ * Part 3: the embedded database while the demo's backfill runs. The server starts on a fresh demo (30 days,
+ * 7 monitors): its texts wait to be embedded and every monitor backfills 30 daily windows. Until the
+ * monitors are done, /api/health is probed every 20 ms and, beside it, the dashboard's API calls a page makes
+ * (signed in as the admin, one at a time, every 100 ms). The baseline is the same probes once it is idle.
+ */
+async function demoBackfill(): Promise<void> {
+  console.log("\n## pglite: requests while the demo's 7 monitors backfill 30 windows");
+  const app = await startApp({ database: "pglite", env: { ...env, DRIFTLINE_DEMO: "1", DRIFTLINE_DEMO_DAYS: "30" } });
+  try {
+    const session = await signIn(app, "http-admin@example.com", "http suite password");
+    const headers = { Cookie: session.cookie };
+    const project = "/api/projects/demo";
+    const dashboard = [
+      `${project}/overview?range=30d`,
+      `${project}/monitors`,
+      `${project}/traces?range=30d&limit=50`,
+      `${project}/routing?range=30d`,
+      `${project}/alerts`,
+      `${project}/embedding-backlog`,
+    ];
+    const monitorsLeft = async () => {
+      const response = await fetch(`${app.url}${project}/monitors`, { headers });
+      const { data } = (await response.json()) as { data: Array<{ backfilledAt: string | null }> };
+      return { total: data.length, left: data.filter((m) => !m.backfilledAt).length };
+    };
+    const first = await monitorsLeft();
+    console.log(`${first.total} monitors, ${first.left} to backfill`);
+    let done = first.left === 0;
+    const started = performance.now();
+    const watcher = (async () => {
+      while (!done) {
+        await new Promise((r) => setTimeout(r, 1000));
+        if ((await monitorsLeft()).left === 0) done = true;
+      }
+    })();
+    const [health, api] = await Promise.all([
+      probeHealth({ url: app.url, everyMs: 20, maxMs: 600_000, keepGoing: () => !done }),
+      probeRoutes({ url: app.url, routes: dashboard, headers, everyMs: 100, maxMs: 600_000, keepGoing: () => !done }),
+    ]);
+    done = true;
+    await watcher;
+    const busySeconds = (performance.now() - started) / 1000;
+    const [idleHealth, idleApi] = await Promise.all([
+      probeHealth({ url: app.url, everyMs: 20, maxMs: quick ? 3_000 : 10_000, keepGoing: () => true }),
+      probeRoutes({ url: app.url, routes: dashboard, headers, everyMs: 100, maxMs: quick ? 3_000 : 10_000, keepGoing: () => true }),
+    ]);
+    const line = (name: string, s: ProbeStats) =>
+      `${name}: ${s.probes} probes, p50 ${s.p50Ms.toFixed(1)} ms, p95 ${s.p95Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms, max ${s.maxMs.toFixed(1)} ms, ${s.failed} failed`;
+    console.log(`backfill took ${busySeconds.toFixed(1)} s after the server was up`);
+    for (const [name, s] of [["health, busy", health], ["dashboard, busy", api], ["health, idle", idleHealth], ["dashboard, idle", idleApi]] as const) console.log(line(name, s));
+    const label = `during the demo's backfill (7 monitors × 30 windows)`;
+    rows.push(
+      benchRow({ figure: `pglite: GET /api/health p99 ${label}`, value: health.p99Ms, unit: "ms", baseline: "the same probes, idle server", baselineValue: idleHealth.p99Ms, target: { on: "value", op: "<", limit: 100 } }),
+      benchRow({ figure: `pglite: GET /api/health max ${label}`, value: health.maxMs, unit: "ms", baseline: "the same probes, idle server", baselineValue: idleHealth.maxMs }),
+      benchRow({ figure: `pglite: dashboard API p95 ${label}`, value: api.p95Ms, unit: "ms", baseline: "the same calls, idle server", baselineValue: idleApi.p95Ms, target: { on: "value", op: "<", limit: 300 } }),
+      benchRow({ figure: `pglite: dashboard API max ${label}`, value: api.maxMs, unit: "ms", baseline: "the same calls, idle server", baselineValue: idleApi.maxMs }),
+    );
+    notes.push(
+      `pglite, demo backfill: ${busySeconds.toFixed(0)} s until the ${first.total} monitors had backfilled; ${health.probes} health probes (${health.failed} failed) and ${api.probes} dashboard calls (${api.failed} failed; ${dashboard.map((r) => r.replace(project, "")).join(", ")}) meanwhile.`,
+    );
+  } finally {
+    await app.stop();
   }
 }
 

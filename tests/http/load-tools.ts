@@ -116,7 +116,7 @@ export async function runLoadLevel(options: { url: string; kind: LoadKind; conne
   };
 }
 
-export type ProbeStats = { probes: number; failed: number; p50Ms: number; p99Ms: number; maxMs: number };
+export type ProbeStats = { probes: number; failed: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number };
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -124,14 +124,31 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** Probes `GET /api/health` every `everyMs` (one at a time) while `keepGoing()` is true, at most `maxMs`. */
-export async function probeHealth(options: { url: string; everyMs: number; maxMs: number; keepGoing: () => boolean }): Promise<ProbeStats> {
+export function probeHealth(options: { url: string; everyMs: number; maxMs: number; keepGoing: () => boolean }): Promise<ProbeStats> {
+  return probeRoutes({ ...options, routes: ["/api/health"] });
+}
+
+/**
+ * GETs `routes` in turn, one request at a time, a request every `everyMs`,
+ * while `keepGoing()` is true, at most `maxMs`; a non-2xx answer or an error
+ * counts as failed (and its time still counts).
+ */
+export async function probeRoutes(options: {
+  url: string;
+  routes: string[];
+  headers?: Record<string, string>;
+  everyMs: number;
+  maxMs: number;
+  keepGoing: () => boolean;
+}): Promise<ProbeStats> {
   const times: number[] = [];
   let failed = 0;
   const deadline = performance.now() + options.maxMs;
-  while (options.keepGoing() && performance.now() < deadline) {
+  for (let i = 0; options.keepGoing() && performance.now() < deadline; i++) {
     const started = performance.now();
     try {
-      const response = await fetch(`${options.url}/api/health`, { signal: AbortSignal.timeout(10_000) });
+      const route = options.routes[i % options.routes.length]!;
+      const response = await fetch(`${options.url}${route}`, { headers: options.headers, signal: AbortSignal.timeout(10_000) });
       await response.arrayBuffer();
       if (!response.ok) failed++;
     } catch {
@@ -142,7 +159,14 @@ export async function probeHealth(options: { url: string; everyMs: number; maxMs
     await new Promise((r) => setTimeout(r, Math.max(0, options.everyMs - elapsed)));
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { probes: times.length, failed, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99), maxMs: sorted.at(-1) ?? NaN };
+  return {
+    probes: times.length,
+    failed,
+    p50Ms: quantile(sorted, 0.5),
+    p95Ms: quantile(sorted, 0.95),
+    p99Ms: quantile(sorted, 0.99),
+    maxMs: sorted.at(-1) ?? NaN,
+  };
 }
 
 export function formatLevel(r: LevelResult): string {
