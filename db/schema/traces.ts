@@ -70,6 +70,8 @@ export const traces = pgTable(
     sessionId: text("session_id"),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
+    /** The answer the client expected (native `expectedOutput`, OTLP `driftline.expected_output`): reference-based evaluators' reference. */
+    expectedOutput: text("expected_output"),
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.id] }),

@@ -310,6 +310,8 @@ export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
       tags: tagsSchema.nullish(),
       metadata: metadataSchema.nullish(),
       scores: scoresSchema.nullish(),
+      /** The expected answer: the reference of reference-based evaluators (docs/evaluations.md). */
+      expectedOutput: text.nullish(),
     })
     .refine((t) => t.ttftMs == null || t.latencyMs == null || t.ttftMs <= t.latencyMs, {
       path: ["ttftMs"],

@@ -336,6 +336,7 @@ export function redactTrace(
     response: redactTraceText(trace.response, options, counts),
     error: trace.error === null ? null : (redactDeep(trace.error, options, counts) as string),
     metadata: redactDeep(trace.metadata, options, counts) as Record<string, unknown>,
+    ...(trace.expectedOutput != null ? { expectedOutput: redactDeep(trace.expectedOutput, options, counts) as string } : {}),
   };
   return { trace: redacted, counts };
 }

@@ -50,6 +50,8 @@ export type NormalizedTrace = {
   sessionId: string | null;
   tags: string[];
   metadata: Record<string, unknown>;
+  /** The answer the client expected (a reference for evaluators); absent when not sent. */
+  expectedOutput?: string | null;
   /** name → value, e.g. { "user_feedback": 1, "judge.helpfulness": 0.8 } */
   scores: Record<string, number>;
 };

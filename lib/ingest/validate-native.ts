@@ -183,6 +183,7 @@ function toNormalizedTrace(t: NativeTraceParsed, externalId: string, receivedAt:
     tags: t.tags ?? [],
     metadata: t.metadata ?? {},
     scores: t.scores ?? {},
+    ...(t.expectedOutput != null ? { expectedOutput: t.expectedOutput } : {}),
   };
 }
 

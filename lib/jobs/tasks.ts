@@ -1,6 +1,7 @@
 import { ensureEmbeddingIndexes, ensureEmbeddingModel } from "@/db/embedding-index";
 import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import { runEmbedBatch } from "./embed";
+import { runEvalBatch } from "./evaluate";
 import { analyzeTask } from "./analyze";
 import { langfuseCloseTask } from "./langfuse-close";
 import { alertDeliveryTask, monitorTask, versionChangeTask } from "./monitors";
@@ -14,8 +15,28 @@ import type { PeriodicTask } from "./runner";
  * thread), not at start-up. Once the backlog is drained the model's HNSW
  * indexes are built if missing (see ensureEmbeddingIndexes).
  */
-export function embeddingTask(options: { batchSize?: number; intervalMs?: number; leaseMs?: number } = {}): PeriodicTask {
+/** One embedding model per process, loaded on first use, shared by the embedding and evaluation tasks. */
+function sharedEmbedder(): { get(): Promise<Embedder>; loaded(): Promise<Embedder> | undefined; close(): Promise<void> } {
   let embedder: Promise<Embedder> | undefined;
+  return {
+    get() {
+      embedder ??= createEmbedder().catch((error: unknown) => {
+        embedder = undefined;
+        throw error;
+      });
+      return embedder;
+    },
+    loaded: () => embedder,
+    async close() {
+      const loaded = embedder;
+      embedder = undefined;
+      if (loaded) await (await loaded).close();
+    },
+  };
+}
+
+export function embeddingTask(options: { batchSize?: number; intervalMs?: number; leaseMs?: number; embedder?: ReturnType<typeof sharedEmbedder> } = {}): PeriodicTask {
+  const shared = options.embedder ?? sharedEmbedder();
   let indexed = false;
   return {
     name: "embed",
@@ -26,6 +47,7 @@ export function embeddingTask(options: { batchSize?: number; intervalMs?: number
                         and (locked_until is null or locked_until < now())) as due`,
       );
       if (!due?.due) {
+        const embedder = shared.loaded();
         if (embedder && !indexed) {
           const model = await embedder;
           await ensureEmbeddingIndexes(handle, await ensureEmbeddingModel(handle, model.modelId, model.dimensions, { index: false }));
@@ -33,16 +55,33 @@ export function embeddingTask(options: { batchSize?: number; intervalMs?: number
         }
         return false;
       }
-      embedder ??= createEmbedder().catch((error: unknown) => {
-        embedder = undefined;
-        throw error;
-      });
-      const stats = await runEmbedBatch(handle, await embedder, { batchSize: options.batchSize ?? 64, leaseMs: options.leaseMs });
+      const stats = await runEmbedBatch(handle, await shared.get(), { batchSize: options.batchSize ?? 64, leaseMs: options.leaseMs });
       return stats.claimed > 0 && stats.retried < stats.claimed;
     },
-    async close() {
-      if (embedder) await (await embedder).close();
+    close: () => shared.close(),
+  };
+}
+
+/**
+ * Runs the project's evaluators on the traces waiting for them
+ * (lib/jobs/evaluate.ts), with the process's one embedding model (semantic
+ * metrics, golden-set matching), loaded once work is due.
+ */
+export function evaluationTask(options: { batchSize?: number; intervalMs?: number; leaseMs?: number; embedder?: ReturnType<typeof sharedEmbedder> } = {}): PeriodicTask {
+  const shared = options.embedder ?? sharedEmbedder();
+  return {
+    name: "evaluate",
+    intervalMs: options.intervalMs ?? 2_000,
+    async run(handle) {
+      const [due] = await handle.query<{ due: boolean }>(
+        `select exists (select 1 from eval_backlog where failed_at is null and next_attempt_at <= now()
+                        and (locked_until is null or locked_until < now())) as due`,
+      );
+      if (!due?.due) return false;
+      const stats = await runEvalBatch(handle, await shared.get(), { batchSize: options.batchSize ?? 128, leaseMs: options.leaseMs });
+      return stats.scored + stats.failed > 0;
     },
+    close: () => shared.close(),
   };
 }
 
@@ -53,5 +92,6 @@ export function embeddingTask(options: { batchSize?: number; intervalMs?: number
  */
 export function defaultTasks(options: { leaseMs?: number } = {}): PeriodicTask[] {
   const { leaseMs } = options;
-  return [analyzeTask(), embeddingTask({ leaseMs }), rollupTask(), retentionTask(), monitorTask({ leaseMs }), versionChangeTask(), alertDeliveryTask(), repriceTask(), langfuseCloseTask()];
+  const embedder = sharedEmbedder();
+  return [analyzeTask(), embeddingTask({ leaseMs, embedder }), evaluationTask({ leaseMs, embedder }), rollupTask(), retentionTask(), monitorTask({ leaseMs }), versionChangeTask(), alertDeliveryTask(), repriceTask(), langfuseCloseTask()];
 }

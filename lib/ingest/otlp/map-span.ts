@@ -68,6 +68,8 @@ export const ATTRIBUTE_PRIORITY = {
   ],
   reasoningTokens: ["gen_ai.usage.reasoning.output_tokens", "llm.token_count.completion_details.reasoning"],
   costUsd: ["gen_ai.usage.cost", "llm.cost.total", "gen_ai.usage.cost_usd"],
+  /** The expected answer, a reference for evaluators (docs/evaluations.md). */
+  expectedOutput: ["driftline.expected_output"],
   /** Seconds. */
   ttftSeconds: ["gen_ai.response.time_to_first_chunk", "gen_ai.server.time_to_first_token"],
   finishReason: ["gen_ai.response.finish_reasons", "gen_ai.completion.0.finish_reason", "llm.finish_reason"],
@@ -229,6 +231,7 @@ export function mapSpan(span: OtlpSpan, context: SpanContext, options: MapSpanOp
     tags: tagsOf(attrs, resource),
     metadata: fitMetadata(metadataOf(span, context, attrs, invocation.params, totalTokens)),
     scores: scoresOf(span),
+    expectedOutput: take("expectedOutput", pickString(attrs, P.expectedOutput)),
   };
 
   const result = validateNativeTrace(input, { now: options.now });

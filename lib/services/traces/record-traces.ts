@@ -5,6 +5,7 @@ import { isRefusal } from "@/lib/ingest/refusal";
 import { promptToText, responseToText } from "@/lib/ingest/text";
 import { createPricer, type PricedCost, type Pricer } from "@/lib/ingest/pricing";
 import type { NormalizedTrace } from "@/lib/ingest/types";
+import { EVALUATOR_MATCHES_TRACE } from "@/lib/services/evaluators/evaluator-sql";
 import { loadPriceOverrides } from "@/lib/services/prices/price-overrides";
 
 export type RecordOutcome = { externalId: string; status: "accepted" | "duplicate"; traceId?: string };
@@ -40,6 +41,7 @@ export function toRow(projectId: string, t: NormalizedTrace, cost: PricedCost | 
     sessionId: t.sessionId,
     tags: t.tags,
     metadata: t.metadata,
+    expectedOutput: t.expectedOutput ?? null,
   };
 }
 
@@ -108,12 +110,13 @@ export async function recordTraces(
       with inserted as (
         insert into traces (project_id, external_id, started_at, provider, model, model_version, route, prompt, response,
           prompt_text, response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens,
-          cost_usd, cost_source, price_table_version, status, error, finish_reason, refused, user_id, session_id, tags, metadata)
+          cost_usd, cost_source, price_table_version, status, error, finish_reason, refused, user_id, session_id, tags, metadata,
+          expected_output)
         select ${projectId}::uuid, u.external_id, u.started_at, u.provider, u.model, u.model_version, u.route, u.prompt,
           u.response, u.prompt_text, u.response_text, u.latency_ms, u.ttft_ms, u.input_tokens, u.output_tokens,
           u.cached_input_tokens, u.reasoning_tokens, u.cost_usd, u.cost_source::cost_source, u.price_table_version,
           u.status::trace_status, u.error, u.finish_reason, u.refused, u.user_id, u.session_id,
-          array(select jsonb_array_elements_text(u.tags)), u.metadata
+          array(select jsonb_array_elements_text(u.tags)), u.metadata, u.expected_output
         from unnest(
           ${col((r) => r.externalId)}::text[], ${col((r) => (r.startedAt as Date).toISOString())}::timestamptz[],
           ${col((r) => r.provider ?? null)}::text[], ${col((r) => r.model ?? null)}::text[],
@@ -128,13 +131,13 @@ export async function recordTraces(
           ${col((r) => r.error ?? null)}::text[], ${col((r) => r.finishReason ?? null)}::text[],
           ${col((r) => r.refused ?? false)}::bool[], ${col((r) => r.userId ?? null)}::text[],
           ${col((r) => r.sessionId ?? null)}::text[], ${json((r) => r.tags ?? [])}::jsonb[],
-          ${json((r) => r.metadata ?? {})}::jsonb[]
+          ${json((r) => r.metadata ?? {})}::jsonb[], ${col((r) => r.expectedOutput ?? null)}::text[]
         ) as u(external_id, started_at, provider, model, model_version, route, prompt, response, prompt_text,
                response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens,
                cost_usd, cost_source, price_table_version, status, error, finish_reason, refused, user_id, session_id,
-               tags, metadata)
+               tags, metadata, expected_output)
         on conflict (project_id, external_id) do nothing
-        returning id, external_id, provider, model, model_version, started_at
+        returning id, external_id, provider, model, model_version, started_at, route, tags
       ),
       new_versions as (
         -- The first trace of a model version never seen in the project nudges version-change detection
@@ -158,6 +161,13 @@ export async function recordTraces(
         select ${projectId}::uuid, i.id, u.kind::embedded_text
         from unnest(${sql.param(backlog.map((b) => b.externalId))}::text[], ${sql.param(backlog.map((b) => b.kind))}::text[]) as u(external_id, kind)
         join inserted i on i.external_id = u.external_id
+      ),
+      new_evaluations as (
+        -- Every trace in an enabled evaluator's segment and sample waits for it (lib/jobs/evaluate.ts).
+        insert into eval_backlog (project_id, trace_id, evaluator_id)
+        select ${projectId}::uuid, i.id, e.id
+        from inserted i join evaluators e on e.project_id = ${projectId}::uuid and e.status = 'enabled'
+        where ${sql.raw(EVALUATOR_MATCHES_TRACE("e", "i"))}
       )
       select id, encode(convert_to(external_id, 'UTF8'), 'hex') as external_id_hex from inserted`);
     // The id comes back as hex bytes, not text: PGlite decodes text values with a

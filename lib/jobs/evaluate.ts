@@ -1,0 +1,230 @@
+import { sql } from "drizzle-orm";
+import type { DatabaseHandle } from "@/db/client";
+import { ensureEmbeddingModel } from "@/db/embedding-index";
+import type { Embedder } from "@/lib/embeddings";
+import { prepareEvaluator, scoreName, type EvaluatorKind, type PreparedEvaluator } from "@/lib/evals/evaluator";
+import { matchGoldenItems, type GoldenMatch } from "@/lib/evals/matching";
+import { computeMetrics, isSkipped, type MetricName } from "@/lib/evals/metrics";
+
+/** After this many failed attempts a trace is given up for that evaluator, with the reason kept. */
+export const MAX_EVAL_ATTEMPTS = 5;
+/** How long a trace waits for its texts to be embedded before it is looked at again. */
+const EMBEDDING_WAIT_SECONDS = 5;
+
+const retryDelaySeconds = (attempt: number) => Math.min(1800, 30 * 2 ** Math.max(0, attempt - 1));
+
+type Claimed = { project_id: string; trace_id: string; evaluator_id: string; attempts: number };
+type TraceRow = {
+  project_id: string;
+  id: string;
+  prompt_text: string | null;
+  response_text: string | null;
+  expected_output: string | null;
+  finish_reason: string | null;
+  waiting_embedding: boolean;
+  prompt_vector: string | null;
+  response_vector: string | null;
+};
+type EvaluatorRow = { project_id: string; id: string; name: string; kind: EvaluatorKind; settings: unknown; version: number; dataset_id: string | null };
+
+export type EvalBatchStats = { claimed: number; scored: number; scores: number; waiting: number; retried: number; failed: number };
+
+/**
+ * One pass of the evaluation job: claims up to `batchSize` due (trace,
+ * evaluator) rows of enabled evaluators (`FOR UPDATE SKIP LOCKED` and a
+ * lease, so any number of workers share the backlog), runs each evaluator's
+ * metrics and writes their values as scores (`<evaluator>.<metric>`, source
+ * `eval`, with the evaluator's id and version and the golden item matched),
+ * deleting the backlog row in the same transaction. Scores are inserted with
+ * `on conflict do nothing`: a row run twice after a lost lease scores once.
+ *
+ * A trace whose texts are still in the embedding backlog waits (not an
+ * attempt) when its evaluator embeds or matches against a golden set; a
+ * failure is retried after 30 s, 60 s, … and given up after 5 attempts with
+ * the reason in `last_error`.
+ */
+export async function runEvalBatch(
+  handle: DatabaseHandle,
+  embedder: Embedder | null,
+  options: { batchSize?: number; leaseMs?: number } = {},
+): Promise<EvalBatchStats> {
+  const batchSize = options.batchSize ?? 128;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const claimed = await handle.query<Claimed>(
+    `with due as (
+       select b.project_id, b.trace_id, b.evaluator_id from eval_backlog b
+         join evaluators e on e.project_id = b.project_id and e.id = b.evaluator_id and e.status = 'enabled'
+        where b.failed_at is null and b.next_attempt_at <= now() and (b.locked_until is null or b.locked_until < now())
+        order by b.next_attempt_at
+        limit $1
+        for update of b skip locked)
+     update eval_backlog b
+        set locked_until = now() + make_interval(secs => $2::double precision / 1000), attempts = b.attempts + 1
+       from due
+      where b.project_id = due.project_id and b.trace_id = due.trace_id and b.evaluator_id = due.evaluator_id
+     returning b.project_id, b.trace_id, b.evaluator_id, b.attempts`,
+    [batchSize, leaseMs],
+  );
+  const stats: EvalBatchStats = { claimed: claimed.length, scored: 0, scores: 0, waiting: 0, retried: 0, failed: 0 };
+  if (claimed.length === 0) return stats;
+
+  const modelId = embedder ? (await ensureEmbeddingModel(handle, embedder.modelId, embedder.dimensions, { index: false })).id : null;
+  const evaluatorRows = await handle.query<EvaluatorRow>(
+    `select project_id, id, name, kind, settings, version, dataset_id from evaluators
+      where (project_id, id) in (select * from unnest($1::uuid[], $2::uuid[]))`,
+    [claimed.map((c) => c.project_id), claimed.map((c) => c.evaluator_id)],
+  );
+  const traceRows = await handle.query<TraceRow>(
+    `select t.project_id, t.id, t.prompt_text, t.response_text, t.expected_output, t.finish_reason,
+            exists (select 1 from embedding_backlog b where b.project_id = t.project_id and b.trace_id = t.id and b.failed_at is null) as waiting_embedding,
+            (select e.embedding::text from embeddings e where e.project_id = t.project_id and e.trace_id = t.id and e.kind = 'prompt' and e.model_id = $3) as prompt_vector,
+            (select e.embedding::text from embeddings e where e.project_id = t.project_id and e.trace_id = t.id and e.kind = 'response' and e.model_id = $3) as response_vector
+       from traces t where (t.project_id, t.id) in (select * from unnest($1::uuid[], $2::uuid[]))`,
+    [claimed.map((c) => c.project_id), claimed.map((c) => c.trace_id), modelId ?? -1],
+  );
+  const evaluators = new Map(evaluatorRows.map((e) => [`${e.project_id}/${e.id}`, e]));
+  const traces = new Map(traceRows.map((t) => [`${t.project_id}/${t.id}`, t]));
+  const prepared = new Map<string, PreparedEvaluator | Error>();
+  const prepare = (e: EvaluatorRow) => {
+    const key = `${e.project_id}/${e.id}/${e.version}`;
+    if (!prepared.has(key)) {
+      try {
+        prepared.set(key, prepareEvaluator(e.kind, e.settings));
+      } catch (error) {
+        prepared.set(key, error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return prepared.get(key)!;
+  };
+
+  type Outcome =
+    | { row: Claimed; kind: "scores"; scores: Array<{ name: string; value: number; comment: string | null }>; evaluator: EvaluatorRow; match: GoldenMatch | null }
+    | { row: Claimed; kind: "wait" }
+    | { row: Claimed; kind: "error"; message: string; final: boolean };
+  const outcomes: Outcome[] = [];
+
+  // Golden-set matches, one query per dataset, for the traces that need one.
+  const matchRequests = new Map<string, { projectId: string; datasetId: string; threshold: number; traces: TraceRow[] }>();
+  for (const row of claimed) {
+    const evaluator = evaluators.get(`${row.project_id}/${row.evaluator_id}`);
+    const trace = traces.get(`${row.project_id}/${row.trace_id}`);
+    if (!evaluator || !trace) continue;
+    const ready = prepare(evaluator);
+    if (ready instanceof Error || !ready.needsReference || !evaluator.dataset_id || trace.expected_output !== null) continue;
+    const key = `${evaluator.project_id}/${evaluator.dataset_id}/${ready.settings.matchThreshold}`;
+    const request = matchRequests.get(key) ?? { projectId: evaluator.project_id, datasetId: evaluator.dataset_id, threshold: ready.settings.matchThreshold, traces: [] };
+    request.traces.push(trace);
+    matchRequests.set(key, request);
+  }
+  const matches = new Map<string, GoldenMatch | null>();
+  for (const [key, request] of matchRequests) {
+    const found = await matchGoldenItems(handle, embedder, modelId, request);
+    for (const [traceId, match] of found) matches.set(`${key}/${traceId}`, match);
+  }
+
+  for (const row of claimed) {
+    const evaluator = evaluators.get(`${row.project_id}/${row.evaluator_id}`);
+    const trace = traces.get(`${row.project_id}/${row.trace_id}`);
+    const final = row.attempts >= MAX_EVAL_ATTEMPTS;
+    if (!evaluator || !trace) {
+      outcomes.push({ row, kind: "error", message: "the trace or the evaluator no longer exists", final: true });
+      continue;
+    }
+    const ready = prepare(evaluator);
+    if (ready instanceof Error) {
+      outcomes.push({ row, kind: "error", message: ready.message, final: true });
+      continue;
+    }
+    if ((ready.needsEmbedder || (ready.needsReference && evaluator.dataset_id && trace.expected_output === null)) && trace.waiting_embedding) {
+      outcomes.push({ row, kind: "wait" });
+      continue;
+    }
+    if (ready.needsEmbedder && !embedder) {
+      outcomes.push({ row, kind: "error", message: "no embedding model is available in this process", final });
+      continue;
+    }
+    let match: GoldenMatch | null = null;
+    if (ready.needsReference && evaluator.dataset_id && trace.expected_output === null) {
+      match = matches.get(`${evaluator.project_id}/${evaluator.dataset_id}/${ready.settings.matchThreshold}/${trace.id}`) ?? null;
+    }
+    try {
+      const results = await computeMetrics(
+        ready.metrics,
+        { prompt: trace.prompt_text, response: trace.response_text, reference: trace.expected_output ?? match?.expectedOutput ?? null, finishReason: trace.finish_reason },
+        { embedder, vectors: { prompt: parseVector(trace.prompt_vector), response: parseVector(trace.response_vector) } },
+      );
+      const scores = Object.entries(results).flatMap(([metric, result]) =>
+        !result || isSkipped(result) ? [] : [{ name: scoreName(evaluator.name, metric as MetricName), value: result.value, comment: null }],
+      );
+      outcomes.push({ row, kind: "scores", scores, evaluator, match });
+    } catch (error) {
+      outcomes.push({ row, kind: "error", message: error instanceof Error ? error.message : String(error), final });
+    }
+  }
+
+  await handle.db.transaction(async (tx) => {
+    const scored = outcomes.filter((o): o is Extract<Outcome, { kind: "scores" }> => o.kind === "scores");
+    const scoreRows = scored.flatMap((o) =>
+      o.scores.map((s) => ({ ...s, projectId: o.row.project_id, traceId: o.row.trace_id, evaluator: o.evaluator, match: o.match })),
+    );
+    if (scoreRows.length > 0) {
+      const col = <T>(pick: (r: (typeof scoreRows)[number]) => T) => sql.param(scoreRows.map(pick));
+      await tx.execute(sql`insert into scores (project_id, trace_id, name, source, value, evaluator_id, evaluator_version, dataset_item_id, match_similarity)
+        select u.project_id, u.trace_id, u.name, 'eval', u.value, u.evaluator_id, u.evaluator_version, u.item_id, u.similarity
+          from unnest(${col((r) => r.projectId)}::uuid[], ${col((r) => r.traceId)}::uuid[], ${col((r) => r.name)}::text[],
+                      ${col((r) => r.value)}::float8[], ${col((r) => r.evaluator.id)}::uuid[], ${col((r) => r.evaluator.version)}::int4[],
+                      ${col((r) => r.match?.itemId ?? null)}::uuid[], ${col((r) => r.match?.similarity ?? null)}::float8[])
+            as u(project_id, trace_id, name, value, evaluator_id, evaluator_version, item_id, similarity)
+         order by u.project_id, u.trace_id, u.name
+        on conflict (project_id, trace_id, name, source) do nothing`);
+    }
+    if (scored.length > 0) {
+      await tx.execute(sql`delete from eval_backlog b using unnest(${sql.param(scored.map((o) => o.row.project_id))}::uuid[],
+          ${sql.param(scored.map((o) => o.row.trace_id))}::uuid[], ${sql.param(scored.map((o) => o.row.evaluator_id))}::uuid[]) as u(project_id, trace_id, evaluator_id)
+        where b.project_id = u.project_id and b.trace_id = u.trace_id and b.evaluator_id = u.evaluator_id`);
+    }
+    for (const o of outcomes) {
+      if (o.kind === "wait") {
+        await tx.execute(sql`update eval_backlog set locked_until = null, attempts = attempts - 1,
+            next_attempt_at = now() + make_interval(secs => ${EMBEDDING_WAIT_SECONDS})
+          where project_id = ${o.row.project_id} and trace_id = ${o.row.trace_id} and evaluator_id = ${o.row.evaluator_id}`);
+      } else if (o.kind === "error") {
+        await tx.execute(sql`update eval_backlog set locked_until = null,
+            last_error = ${`attempt ${o.row.attempts}: ${o.message}`.slice(0, 2000)},
+            next_attempt_at = now() + make_interval(secs => ${retryDelaySeconds(o.row.attempts)}),
+            failed_at = ${o.final ? sql`now()` : sql`null`}
+          where project_id = ${o.row.project_id} and trace_id = ${o.row.trace_id} and evaluator_id = ${o.row.evaluator_id}`);
+      }
+    }
+    stats.scored = scored.length;
+    stats.scores = scoreRows.length;
+  });
+  for (const o of outcomes) {
+    if (o.kind === "wait") stats.waiting++;
+    else if (o.kind === "error") o.final ? stats.failed++ : stats.retried++;
+  }
+  return stats;
+}
+
+/** Runs batches until nothing is due (or `maxBatches` ran), reporting progress after each. */
+export async function drainEvalBacklog(
+  handle: DatabaseHandle,
+  embedder: Embedder | null,
+  options: { batchSize?: number; maxBatches?: number; onBatch?: (stats: EvalBatchStats) => void } = {},
+): Promise<EvalBatchStats> {
+  const total: EvalBatchStats = { claimed: 0, scored: 0, scores: 0, waiting: 0, retried: 0, failed: 0 };
+  for (let i = 0; i < (options.maxBatches ?? Infinity); i++) {
+    const stats = await runEvalBatch(handle, embedder, { batchSize: options.batchSize });
+    if (stats.claimed === 0) break;
+    for (const key of Object.keys(total) as Array<keyof EvalBatchStats>) total[key] += stats[key];
+    options.onBatch?.(stats);
+    if (stats.scored + stats.failed === 0) break; // everything waits or retries later
+  }
+  return total;
+}
+
+function parseVector(text: string | null): Float32Array | null {
+  if (!text) return null;
+  const body = text.slice(1, -1);
+  return body === "" ? null : Float32Array.from(body.split(","), Number);
+}

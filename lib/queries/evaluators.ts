@@ -1,0 +1,179 @@
+import type { Database } from "@/db/client";
+import { sql } from "drizzle-orm";
+
+export type EvaluatorView = {
+  id: string;
+  name: string;
+  kind: "ngram" | "semantic" | "heuristic";
+  settings: Record<string, unknown>;
+  version: number;
+  segment: Record<string, unknown>;
+  sampleRate: number;
+  datasetId: string | null;
+  threshold: number | null;
+  paused: boolean;
+  pausedReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Traces waiting for it (retries included), given up, and the last reason one was given up or retried. */
+  backlog: { pending: number; failed: number; lastError: string | null };
+  /** Score names it writes: `<name>.<metric>`. */
+  scoreNames: string[];
+  /** Traces it scored, and when last. */
+  scored: { traces: number; lastAt: string | null };
+};
+
+type Row = {
+  id: string;
+  name: string;
+  kind: EvaluatorView["kind"];
+  settings: Record<string, unknown>;
+  version: number;
+  segment: Record<string, unknown>;
+  sample_rate: number;
+  dataset_id: string | null;
+  threshold: number | null;
+  status: string;
+  paused_reason: string | null;
+  created_at: string | Date;
+  updated_at: string | Date;
+  pending: number;
+  failed: number;
+  last_error: string | null;
+  scored_traces: number;
+  last_scored_at: string | Date | null;
+};
+
+const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
+
+function view(r: Row): EvaluatorView {
+  const metrics = Array.isArray(r.settings.metrics) ? (r.settings.metrics as string[]) : [];
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    settings: r.settings,
+    version: r.version,
+    segment: r.segment,
+    sampleRate: Number(r.sample_rate),
+    datasetId: r.dataset_id,
+    threshold: r.threshold === null ? null : Number(r.threshold),
+    paused: r.status === "paused",
+    pausedReason: r.paused_reason,
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+    backlog: { pending: Number(r.pending), failed: Number(r.failed), lastError: r.last_error },
+    scoreNames: metrics.map((m) => `${r.name}.${m}`),
+    scored: { traces: Number(r.scored_traces), lastAt: iso(r.last_scored_at) },
+  };
+}
+
+async function select(db: Database, projectId: string, evaluatorId: string | null): Promise<EvaluatorView[]> {
+  const result = await db.execute(sql`
+    select e.id, e.name, e.kind, e.settings, e.version, e.segment, e.sample_rate, e.dataset_id, e.threshold, e.status,
+           e.paused_reason, e.created_at, e.updated_at,
+           coalesce(b.pending, 0)::int as pending, coalesce(b.failed, 0)::int as failed, b.last_error,
+           coalesce(s.traces, 0)::int as scored_traces, s.last_at as last_scored_at
+      from evaluators e
+      left join lateral (
+        select count(*) filter (where failed_at is null) as pending, count(*) filter (where failed_at is not null) as failed,
+               (array_agg(last_error order by next_attempt_at desc) filter (where last_error is not null))[1] as last_error
+          from eval_backlog where project_id = e.project_id and evaluator_id = e.id) b on true
+      left join lateral (
+        select count(distinct trace_id) as traces, max(created_at) as last_at
+          from scores where project_id = e.project_id and evaluator_id = e.id) s on true
+     where e.project_id = ${projectId}::uuid ${evaluatorId ? sql`and e.id = ${evaluatorId}::uuid` : sql``}
+     order by e.created_at, e.name`);
+  return (result as unknown as { rows: Row[] }).rows.map(view);
+}
+
+export function listEvaluators(db: Database, projectId: string): Promise<EvaluatorView[]> {
+  return select(db, projectId, null);
+}
+
+export async function getEvaluator(db: Database, projectId: string, evaluatorId: string): Promise<EvaluatorView | null> {
+  return (await select(db, projectId, evaluatorId))[0] ?? null;
+}
+
+export type EvaluationBacklog = { pending: number; failed: number; oldestPendingSeconds: number | null };
+
+/** Traces waiting for the project's evaluators, like the embedding backlog. */
+export async function getEvaluationBacklog(db: Database, projectId: string): Promise<EvaluationBacklog> {
+  const result = await db.execute(sql`
+    select count(*) filter (where failed_at is null)::int as pending, count(*) filter (where failed_at is not null)::int as failed,
+           extract(epoch from now() - min(created_at) filter (where failed_at is null))::float8 as oldest
+      from eval_backlog where project_id = ${projectId}::uuid`);
+  const row = (result as unknown as { rows: Array<{ pending: number; failed: number; oldest: number | null }> }).rows[0];
+  return { pending: Number(row?.pending ?? 0), failed: Number(row?.failed ?? 0), oldestPendingSeconds: row?.oldest == null ? null : Number(row.oldest) };
+}
+
+export type EvaluatorSeries = {
+  /** Per metric score: mean per day and group (model, route or model version). */
+  daily: Array<{ day: string; score: string; group: string; mean: number; count: number }>;
+  /** Per metric score: a 10-bin histogram of values on [0, 1] (count metrics are left out). */
+  histogram: Array<{ score: string; bin: number; count: number }>;
+  /** The lowest-scoring traces, with their golden item and the texts to compare. */
+  worst: Array<{
+    traceId: string;
+    score: string;
+    value: number;
+    model: string | null;
+    startedAt: string;
+    prompt: string | null;
+    response: string | null;
+    expected: string | null;
+    datasetItemId: string | null;
+    matchSimilarity: number | null;
+  }>;
+};
+
+const GROUPS = { model: "t.model", route: "t.route", version: "coalesce(t.model_version, t.model)" } as const;
+export type SeriesGroup = keyof typeof GROUPS;
+
+/** What the Evaluations page charts for one evaluator over [from, to). */
+export async function getEvaluatorSeries(
+  db: Database,
+  projectId: string,
+  evaluatorId: string,
+  options: { from: Date; to: Date; groupBy: SeriesGroup; worst?: number },
+): Promise<EvaluatorSeries> {
+  const range = sql`s.project_id = ${projectId}::uuid and s.evaluator_id = ${evaluatorId}::uuid
+    and t.started_at >= ${options.from.toISOString()}::timestamptz and t.started_at < ${options.to.toISOString()}::timestamptz`;
+  const daily = await db.execute(sql`
+    select to_char(date_trunc('day', t.started_at at time zone 'UTC'), 'YYYY-MM-DD') as day, s.name as score,
+           coalesce(${sql.raw(GROUPS[options.groupBy])}, '(none)') as "group", avg(s.value)::float8 as mean, count(*)::int as count
+      from scores s join traces t on t.project_id = s.project_id and t.id = s.trace_id
+     where ${range}
+     group by 1, 2, 3 order by 1, 2, 3`);
+  const histogram = await db.execute(sql`
+    select s.name as score, least(9, floor(s.value * 10))::int as bin, count(*)::int as count
+      from scores s join traces t on t.project_id = s.project_id and t.id = s.trace_id
+     where ${range} and s.value between 0 and 1
+     group by 1, 2 order by 1, 2`);
+  const worst = await db.execute(sql`
+    select s.trace_id, s.name as score, s.value, t.model, t.started_at, left(t.prompt_text, 2000) as prompt,
+           left(t.response_text, 4000) as response, left(coalesce(t.expected_output, d.expected_output), 4000) as expected,
+           s.dataset_item_id, s.match_similarity
+      from scores s join traces t on t.project_id = s.project_id and t.id = s.trace_id
+      left join dataset_items d on d.project_id = s.project_id and d.id = s.dataset_item_id
+     where ${range}
+     order by s.value, t.started_at desc
+     limit ${options.worst ?? 10}`);
+  type WorstRow = { trace_id: string; score: string; value: number; model: string | null; started_at: string | Date; prompt: string | null; response: string | null; expected: string | null; dataset_item_id: string | null; match_similarity: number | null };
+  return {
+    daily: (daily as unknown as { rows: EvaluatorSeries["daily"] }).rows.map((r) => ({ ...r, mean: Number(r.mean), count: Number(r.count) })),
+    histogram: (histogram as unknown as { rows: EvaluatorSeries["histogram"] }).rows.map((r) => ({ ...r, bin: Number(r.bin), count: Number(r.count) })),
+    worst: (worst as unknown as { rows: WorstRow[] }).rows.map((r) => ({
+      traceId: r.trace_id,
+      score: r.score,
+      value: Number(r.value),
+      model: r.model,
+      startedAt: new Date(r.started_at).toISOString(),
+      prompt: r.prompt,
+      response: r.response,
+      expected: r.expected,
+      datasetItemId: r.dataset_item_id,
+      matchSimilarity: r.match_similarity === null ? null : Number(r.match_similarity),
+    })),
+  };
+}
