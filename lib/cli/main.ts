@@ -54,6 +54,14 @@ const COMMANDS: Record<string, Command> = {
     summary: "embed the backlog now, or re-embed history with --backfill [--model M]",
     run: async (argv) => (await import("./commands/embed")).runEmbed(argv, io),
   },
+  evals: {
+    summary: "score stored traces with an evaluator now: evals backfill --evaluator <name|id>",
+    run: async (argv) => (await import("./commands/evals")).runEvals(argv, io),
+  },
+  datasets: {
+    summary: "upload a golden set: datasets import FILE --name X (JSONL, CSV or JSON)",
+    run: async (argv) => (await import("./commands/evals")).runDatasets(argv, io),
+  },
   monitors: {
     summary: "backfill monitors' series over stored traces, or run due monitor windows now",
     run: async (argv) => (await import("./commands/monitors")).runMonitors(argv, io),

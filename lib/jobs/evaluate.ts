@@ -201,7 +201,8 @@ export async function runEvalBatch(
   });
   for (const o of outcomes) {
     if (o.kind === "wait") stats.waiting++;
-    else if (o.kind === "error") o.final ? stats.failed++ : stats.retried++;
+    else if (o.kind === "error" && o.final) stats.failed++;
+    else if (o.kind === "error") stats.retried++;
   }
   return stats;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { projects } from "@/db/schema";
 import { createEmbedder, type Embedder } from "@/lib/embeddings";
-import { METRICS } from "@/lib/evals/metrics";
+import { computeMetrics, prepareMetric, type MetricName } from "@/lib/evals/metrics";
 import { drainEmbeddingBacklog } from "@/lib/jobs/embed";
 import { drainEvalBacklog, runEvalBatch } from "@/lib/jobs/evaluate";
 import { addDatasetItems, createDataset } from "@/lib/services/datasets/datasets";
@@ -16,7 +16,11 @@ const GOLDEN = [
   { input: "Can I change the billing currency of my account?", expectedOutput: "Yes: open Billing settings and choose a new currency; it applies from the next invoice." },
 ];
 
-const value = (result: unknown) => (result as { value: number }).value;
+/** What the metric definition gives for these texts: the value a stored score must equal. */
+async function metric(name: MetricName, response: string, reference: string): Promise<number> {
+  const out = await computeMetrics([prepareMetric(name)], { prompt: null, response, reference });
+  return (out[name] as { value: number }).value;
+}
 
 for (const target of dbTargets()) {
   describe(`evaluators on ${target.name}`, () => {
@@ -67,7 +71,7 @@ for (const target of dbTargets()) {
       await drainEvalBacklog(handle, embedder);
 
       const exact = await scoresOf("exact");
-      const bleu = value(METRICS.bleu.prepare().compute({ prompt: null, response: "Use Forgot password on the sign-in page; the link lasts 30 minutes.", reference: GOLDEN[0]!.expectedOutput }));
+      const bleu = await metric("bleu", "Use Forgot password on the sign-in page; the link lasts 30 minutes.", GOLDEN[0]!.expectedOutput);
       expect(exact.find((s) => s.name === "golden.bleu")).toMatchObject({ match_similarity: 1, evaluator_version: 1 });
       expect(exact.find((s) => s.name === "golden.bleu")!.value).toBeCloseTo(bleu, 12);
       expect(exact.map((s) => s.name)).toEqual(["checks.empty", "checks.length_words", "golden.bleu", "golden.rougeL"]);
@@ -81,7 +85,7 @@ for (const target of dbTargets()) {
       expect((await scoresOf("other")).map((s) => s.name)).toEqual(["checks.empty", "checks.length_words"]);
       // Its own expectedOutput is its reference, with no golden item.
       const own = await scoresOf("own-reference");
-      const rouge = value(METRICS.rougeL.prepare().compute({ prompt: null, response: "Cold and dusty.", reference: "Cold, dry and dusty." }));
+      const rouge = await metric("rougeL", "Cold and dusty.", "Cold, dry and dusty.");
       expect(own.find((s) => s.name === "golden.rougeL")).toMatchObject({ dataset_item_id: null, match_similarity: null });
       expect(own.find((s) => s.name === "golden.rougeL")!.value).toBeCloseTo(rouge, 12);
       expect(checks.id).toBeTruthy();

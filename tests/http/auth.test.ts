@@ -39,6 +39,13 @@ function mutationBody(route: string, method: string): unknown {
     "PUT /api/projects/[project]/prices": { model: "viewer-model", inputPerMillion: 1, outputPerMillion: 1 },
     "DELETE /api/projects/[project]/prices/[id]": undefined,
     "POST /api/projects/[project]/prices/reprice": { model: "viewer-model" },
+    "POST /api/projects/[project]/evaluators": { name: "viewer evaluator", kind: "heuristic" },
+    "PATCH /api/projects/[project]/evaluators/[evaluatorId]": { paused: true },
+    "DELETE /api/projects/[project]/evaluators/[evaluatorId]": undefined,
+    "POST /api/projects/[project]/evaluators/[evaluatorId]/backfill": {},
+    "POST /api/projects/[project]/datasets": { name: "viewer golden set" },
+    "DELETE /api/projects/[project]/datasets/[datasetId]": undefined,
+    "POST /api/projects/[project]/datasets/[datasetId]/items": { items: [{ input: "q", expectedOutput: "a" }] },
   };
   const key = `${method} ${route}`;
   if (!(key in bodies)) throw new Error(`no role-check case for ${key}: add one to mutationBody`);

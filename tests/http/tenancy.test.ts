@@ -235,6 +235,109 @@ const CASES: Case[] = [
     ],
   },
 
+  // --- evaluations (dashboard)
+  { route: `${api}/evaluators`, method: "GET", probes: dashboardGet(`${api}/evaluators`) },
+  {
+    route: `${api}/evaluators`,
+    method: "POST",
+    probes: (t, app) => [
+      { label: "create in B", send: () => sessionFetch(app, t.a.member, `/api/projects/${t.b.slug}/evaluators`, { method: "POST", body: { name: "owned", kind: "heuristic" } }), status: 404 },
+      {
+        label: "control: create in A",
+        send: () => sessionFetch(app, t.a.member, `/api/projects/${t.a.slug}/evaluators`, { method: "POST", body: { name: "alpha checks", kind: "heuristic" } }),
+        status: 201,
+      },
+    ],
+  },
+  ...(["GET", "PATCH", "DELETE"] as const).map((method) => ({
+    route: `${api}/evaluators/[evaluatorId]`,
+    method,
+    probes: (t: Tenants, app: RunningApp) =>
+      [t.b.slug, t.a.slug].map((slug) => ({
+        label: `B's evaluator under ${slug}`,
+        send: () => sessionFetch(app, t.a.member, `/api/projects/${slug}/evaluators/${t.b.evaluatorId}`, { method, body: method === "PATCH" ? { paused: true } : undefined }),
+        status: 404,
+      })),
+  })),
+  ...([
+    ["backfill", "POST"],
+    ["series", "GET"],
+  ] as const).map(([leaf, method]) => ({
+    route: `${api}/evaluators/[evaluatorId]/${leaf}`,
+    method,
+    probes: (t: Tenants, app: RunningApp) =>
+      [t.b.slug, t.a.slug].map((slug) => ({
+        label: `B's evaluator under ${slug}`,
+        send: () => sessionFetch(app, t.a.member, `/api/projects/${slug}/evaluators/${t.b.evaluatorId}/${leaf}`, { method, body: method === "POST" ? {} : undefined }),
+        status: 404,
+      })),
+  })),
+  { route: `${api}/datasets`, method: "GET", probes: dashboardGet(`${api}/datasets`) },
+  {
+    route: `${api}/datasets`,
+    method: "POST",
+    probes: (t, app) => [
+      { label: "create in B", send: () => sessionFetch(app, t.a.member, `/api/projects/${t.b.slug}/datasets`, { method: "POST", body: { name: "owned" } }), status: 404 },
+      { label: "control: create in A", send: () => sessionFetch(app, t.a.member, `/api/projects/${t.a.slug}/datasets`, { method: "POST", body: { name: "alpha golden" } }), status: 201 },
+    ],
+  },
+  ...(["GET", "DELETE"] as const).map((method) => ({
+    route: `${api}/datasets/[datasetId]`,
+    method,
+    probes: (t: Tenants, app: RunningApp) =>
+      [t.b.slug, t.a.slug].map((slug) => ({ label: `B's dataset under ${slug}`, send: () => sessionFetch(app, t.a.member, `/api/projects/${slug}/datasets/${t.b.datasetId}`, { method }), status: 404 })),
+  })),
+  ...(["GET", "POST"] as const).map((method) => ({
+    route: `${api}/datasets/[datasetId]/items`,
+    method,
+    probes: (t: Tenants, app: RunningApp) =>
+      [t.b.slug, t.a.slug].map((slug) => ({
+        label: `B's items under ${slug}`,
+        send: () =>
+          sessionFetch(app, t.a.member, `/api/projects/${slug}/datasets/${t.b.datasetId}/items`, { method, body: method === "POST" ? { items: [{ input: "q", expectedOutput: "a" }] } : undefined }),
+        status: 404,
+      })),
+  })),
+
+  // --- evaluations (project API key)
+  {
+    route: "/api/v1/evaluators",
+    method: "GET",
+    probes: (t, app) => [{ label: "A's list", send: () => keyFetch(app, t.a.key, "/api/v1/evaluators"), status: 200 }],
+  },
+  {
+    route: "/api/v1/evaluators",
+    method: "POST",
+    probes: (t, app) => [{ label: "A's key creates (in A)", send: () => keyFetch(app, t.a.key, "/api/v1/evaluators", { method: "POST", body: { name: "alpha key checks", kind: "heuristic" } }), status: 201 }],
+  },
+  ...(["GET", "PATCH", "DELETE"] as const).map((method) => ({
+    route: "/api/v1/evaluators/[id]",
+    method,
+    probes: (t: Tenants, app: RunningApp) => [
+      { label: "B's evaluator", send: () => keyFetch(app, t.a.key, `/api/v1/evaluators/${t.b.evaluatorId}`, { method, body: method === "PATCH" ? { paused: true } : undefined }), status: 404 },
+    ],
+  })),
+  { route: "/api/v1/evaluators/[id]/backfill", method: "POST", probes: (t, app) => [{ label: "B's evaluator", send: () => keyFetch(app, t.a.key, `/api/v1/evaluators/${t.b.evaluatorId}/backfill`, { method: "POST", body: {} }), status: 404 }] },
+  { route: "/api/v1/evaluators/[id]/series", method: "GET", probes: (t, app) => [{ label: "B's evaluator", send: () => keyFetch(app, t.a.key, `/api/v1/evaluators/${t.b.evaluatorId}/series`), status: 404 }] },
+  { route: "/api/v1/datasets", method: "GET", probes: (t, app) => [{ label: "A's list", send: () => keyFetch(app, t.a.key, "/api/v1/datasets"), status: 200 }] },
+  {
+    route: "/api/v1/datasets",
+    method: "POST",
+    probes: (t, app) => [{ label: "A's key creates (in A)", send: () => keyFetch(app, t.a.key, "/api/v1/datasets", { method: "POST", body: { name: "alpha key golden" } }), status: 201 }],
+  },
+  ...(["GET", "DELETE"] as const).map((method) => ({
+    route: "/api/v1/datasets/[id]",
+    method,
+    probes: (t: Tenants, app: RunningApp) => [{ label: "B's dataset", send: () => keyFetch(app, t.a.key, `/api/v1/datasets/${t.b.datasetId}`, { method }), status: 404 }],
+  })),
+  ...(["GET", "POST"] as const).map((method) => ({
+    route: "/api/v1/datasets/[id]/items",
+    method,
+    probes: (t: Tenants, app: RunningApp) => [
+      { label: "B's items", send: () => keyFetch(app, t.a.key, `/api/v1/datasets/${t.b.datasetId}/items`, { method, body: method === "POST" ? { items: [{ input: "q", expectedOutput: "a" }] } : undefined }), status: 404 },
+    ],
+  })),
+
   // --- read API and ingest (project API key)
   {
     route: "/api/v1/traces",
@@ -403,6 +506,8 @@ describe.each(appTargets())("tenancy on %s", (database) => {
       }),
       channels: await read(keyFetch(app, t.b.key, "/api/v1/alerts/channels")),
       prices: await read(keyFetch(app, t.b.key, "/api/v1/prices")),
+      evaluators: ((await read(keyFetch(app, t.b.key, "/api/v1/evaluators"))) as { data: Array<Record<string, unknown>> }).data.map(({ name, paused, version, settings }) => ({ name, paused, version, settings })),
+      datasets: ((await read(keyFetch(app, t.b.key, "/api/v1/datasets"))) as { data: Array<Record<string, unknown>> }).data.map(({ name, version, items }) => ({ name, version, items })),
       settings: (await (await sessionFetch(app, t.b.member, `/p/${t.b.slug}/settings`)).text()).match(new RegExp(`${B_MARK} (project|key)`, "g"))?.sort(),
       memberCanRead: (await sessionFetch(app, t.b.member, `/api/projects/${t.b.slug}/traces`)).status,
     });

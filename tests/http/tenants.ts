@@ -93,6 +93,8 @@ export type Tenants = {
     monitorId: string;
     channelId: string;
     priceId: string;
+    evaluatorId: string;
+    datasetId: string;
   };
   admin: Session;
 };
@@ -147,6 +149,14 @@ export async function setUpTenants(app: RunningApp): Promise<Tenants> {
     await keyFetch(app, bKey.key, "/api/v1/prices", { method: "PUT", body: { provider: B_MARK, model: `${B_MARK}-model`, inputPerMillion: 1, outputPerMillion: 2 } }),
     201,
   );
+  const dataset = await json<{ id: string }>(
+    await keyFetch(app, bKey.key, "/api/v1/datasets", { method: "POST", body: { name: `${B_MARK} golden`, items: [{ input: `${B_MARK} question`, expectedOutput: `${B_MARK} answer` }] } }),
+    201,
+  );
+  const evaluator = await json<{ id: string }>(
+    await keyFetch(app, bKey.key, "/api/v1/evaluators", { method: "POST", body: { name: `${B_MARK}-eval`, kind: "ngram", datasetId: dataset.id } }),
+    201,
+  );
 
   return {
     admin,
@@ -169,6 +179,8 @@ export async function setUpTenants(app: RunningApp): Promise<Tenants> {
       monitorId: monitor.id,
       channelId: channel.id,
       priceId: price.id,
+      evaluatorId: evaluator.id,
+      datasetId: dataset.id,
     },
   };
 }
