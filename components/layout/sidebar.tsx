@@ -28,6 +28,7 @@ export function Sidebar(props: {
         <NavLink href={`${base}/drift`}>Drift</NavLink>
         <NavLink href={`${base}/regressions`}>Regressions</NavLink>
         <NavLink href={`${base}/routing`}>Routing</NavLink>
+        <NavLink href={`${base}/evaluations`}>Evaluations</NavLink>
         <NavLink href={`${base}/traces`}>Traces</NavLink>
         <NavLink href={`${base}/settings`}>Settings</NavLink>
       </nav>

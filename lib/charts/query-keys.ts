@@ -7,4 +7,8 @@ export const queryKeys = {
   matched: (project: string, period: string, score: string) => ["routing-matched", project, period, score] as const,
   traces: (project: string, filter: string) => ["traces", project, filter] as const,
   dataExtent: (project: string, period: string) => ["data-extent", project, period] as const,
+  evaluators: (project: string) => ["evaluators", project] as const,
+  evaluatorSeries: (project: string, evaluatorId: string, days: number, groupBy: string) => ["evaluator-series", project, evaluatorId, days, groupBy] as const,
+  datasets: (project: string) => ["datasets", project] as const,
+  datasetItems: (project: string, datasetId: string) => ["dataset-items", project, datasetId] as const,
 };

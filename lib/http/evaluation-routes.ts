@@ -57,9 +57,9 @@ export async function getEvaluatorRoute(_request: Request, ctx: EvaluationRouteC
 
 export async function updateEvaluatorRoute(request: Request, ctx: EvaluationRouteContext, evaluatorId: string): Promise<Response> {
   const body = await readObject(request);
-  const { projectId: _p, evaluatorId: _e, kind, ...changes } = body;
-  if (kind !== undefined) throw new ValidationError([{ path: "kind", message: "cannot change; create a new evaluator" }]);
-  return Response.json(await updateEvaluator({ ctx: ctx.service, input: { ...changes, projectId: ctx.projectId, evaluatorId: id(evaluatorId, "Evaluator") } }));
+  if (body.kind !== undefined) throw new ValidationError([{ path: "kind", message: "cannot change; create a new evaluator" }]);
+  // The project and the evaluator come from the route, never from the body.
+  return Response.json(await updateEvaluator({ ctx: ctx.service, input: { ...body, projectId: ctx.projectId, evaluatorId: id(evaluatorId, "Evaluator") } }));
 }
 
 export async function deleteEvaluatorRoute(_request: Request, ctx: EvaluationRouteContext, evaluatorId: string): Promise<Response> {

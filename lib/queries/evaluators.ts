@@ -177,3 +177,39 @@ export async function getEvaluatorSeries(
     })),
   };
 }
+
+export type TraceEvaluation = {
+  score: string;
+  value: number;
+  evaluator: string | null;
+  evaluatorId: string | null;
+  version: number | null;
+  /** The golden item the trace was matched to, with the cosine of the match (1 for an exact match). */
+  item: { id: string; input: string; expectedOutput: string; dataset: string | null } | null;
+  similarity: number | null;
+  createdAt: string;
+};
+
+/** A trace's evaluator scores with their evaluator, version and golden item, for the trace page. */
+export async function getTraceEvaluations(db: Database, projectId: string, traceId: string): Promise<TraceEvaluation[]> {
+  const result = await db.execute(sql`
+    select s.name, s.value, s.evaluator_id, s.evaluator_version, s.match_similarity, s.created_at, e.name as evaluator,
+           i.id as item_id, i.input, i.expected_output, d.name as dataset
+      from scores s
+      left join evaluators e on e.project_id = s.project_id and e.id = s.evaluator_id
+      left join dataset_items i on i.project_id = s.project_id and i.id = s.dataset_item_id
+      left join datasets d on d.project_id = i.project_id and d.id = i.dataset_id
+     where s.project_id = ${projectId}::uuid and s.trace_id = ${traceId}::uuid and s.evaluator_id is not null
+     order by s.name`);
+  type Row = { name: string; value: number; evaluator_id: string | null; evaluator_version: number | null; match_similarity: number | null; created_at: string | Date; evaluator: string | null; item_id: string | null; input: string | null; expected_output: string | null; dataset: string | null };
+  return (result as unknown as { rows: Row[] }).rows.map((r) => ({
+    score: r.name,
+    value: Number(r.value),
+    evaluator: r.evaluator,
+    evaluatorId: r.evaluator_id,
+    version: r.evaluator_version === null ? null : Number(r.evaluator_version),
+    item: r.item_id ? { id: r.item_id, input: r.input!, expectedOutput: r.expected_output!, dataset: r.dataset } : null,
+    similarity: r.match_similarity === null ? null : Number(r.match_similarity),
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+}

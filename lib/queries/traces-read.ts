@@ -33,6 +33,8 @@ export type TraceView = {
   tags: string[];
   metadata: unknown;
   scores: Record<string, number>;
+  /** The expected answer the client sent, when it sent one. */
+  expectedOutput?: string;
 };
 
 function toView(row: Trace, traceScores: Array<{ name: string; value: number }>): TraceView {
@@ -65,6 +67,7 @@ function toView(row: Trace, traceScores: Array<{ name: string; value: number }>)
     tags: row.tags,
     metadata: row.metadata,
     scores: Object.fromEntries(traceScores.map((s) => [s.name, s.value])),
+    ...(row.expectedOutput !== null ? { expectedOutput: row.expectedOutput } : {}),
   };
 }
 

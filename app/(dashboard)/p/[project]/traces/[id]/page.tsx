@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { ChatMessages } from "@/components/traces/chat-messages";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
 import { formatMs, formatUsd } from "@/lib/format";
+import { getTraceEvaluations } from "@/lib/queries/evaluators";
 import { embeddingStatus, similarTraces, type EmbeddingStatus } from "@/lib/queries/trace-detail";
 import { getTrace } from "@/lib/queries/traces-read";
 import { getDatabase } from "@/lib/server/database";
@@ -55,9 +56,10 @@ export default async function TraceDetailPage({ params }: { params: Promise<{ pr
   const handle = await getDatabase();
   const trace = await getTrace(handle.db, access.project.id, decodeURIComponent(id));
   if (!trace) notFound();
-  const [status, similar] = await Promise.all([
+  const [status, similar, evaluations] = await Promise.all([
     embeddingStatus(handle, access.project.id, trace.id),
     similarTraces(handle, access.project.id, trace.id, { k: 10, which: "prompt" }),
+    getTraceEvaluations(handle.db, access.project.id, trace.id),
   ]);
   const meta: Array<[string, string]> = [
     ["Time", utc(trace.timestamp)],
@@ -166,6 +168,49 @@ export default async function TraceDetailPage({ params }: { params: Promise<{ pr
                   </div>
                 ))}
               </dl>
+            )}
+          </section>
+          <section className="card" aria-label="Evaluations" data-testid="trace-evaluations">
+            <h2>Evaluations</h2>
+            {trace.expectedOutput ? (
+              <p className="muted">
+                Expected output sent with the trace: <q>{trace.expectedOutput.slice(0, 300)}</q>
+              </p>
+            ) : null}
+            {evaluations.length === 0 ? (
+              <p className="muted">No evaluator has scored this trace.</p>
+            ) : (
+              <table className="compact">
+                <thead>
+                  <tr>
+                    <th scope="col">Score</th>
+                    <th scope="col">Value</th>
+                    <th scope="col">Evaluator · version</th>
+                    <th scope="col">Golden item (match)</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {evaluations.map((e) => (
+                    <tr key={e.score}>
+                      <td>{e.score}</td>
+                      <td>{e.value.toFixed(3)}</td>
+                      <td>
+                        {e.evaluator ?? "(deleted)"} · v{e.version}
+                      </td>
+                      <td>
+                        {e.item ? (
+                          <span title={e.item.expectedOutput}>
+                            {e.item.dataset ? `${e.item.dataset}: ` : ""}
+                            <q>{e.item.input.slice(0, 120)}</q> ({e.similarity === 1 ? "exact" : `cosine ${e.similarity?.toFixed(3)}`})
+                          </span>
+                        ) : (
+                          "—"
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             )}
           </section>
           <section className="card" aria-label="Embedding status" data-testid="embedding-status">
