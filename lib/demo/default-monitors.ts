@@ -28,7 +28,8 @@ export async function createDemoMonitors(db: Database, projectId: string, worldS
     // emerging prompts, which this does not touch.
     { name: "Topic drift and emerging topics", kind: "topic_drift", thresholds: { psi: 0.15 }, ...daily },
     // 30 near-duplicate pairs per window for answer drift (default 100): each is one kNN query, and this
-    // monitor's 30-window backfill is the longest step of the first start.
+    // monitor's 30-window backfill is the longest step of the first start. It compares every score per topic,
+    // the demo evaluators' golden-set scores (default-evaluators.ts) included.
     { name: "Quality by topic (concept drift)", kind: "concept_drift", thresholds: { answerPairs: 30 }, ...daily },
     { name: "Provider version regressions", kind: "version_regression", window: "24h", schedule: "0 0 * * *" },
     { name: "Latency (Page–Hinkley)", kind: "metric", thresholds: { metric: "latency_ms" }, ...daily },

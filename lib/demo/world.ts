@@ -63,7 +63,7 @@ function weighted<T extends string>(rng: Rng, weights: Record<T, number>): T {
 const fill = (template: string, slots: Record<string, readonly string[]>, rng: Rng) =>
   template.replace(/\{(\w+)\}/g, (_, name: string) => pick(rng, slots[name] ?? [name]));
 
-type Intent = {
+export type Intent = {
   name: string;
   templates: readonly string[];
   slots: Record<string, readonly string[]>;
@@ -71,7 +71,7 @@ type Intent = {
   followUps: readonly string[];
 };
 
-const INTENTS: Record<string, Intent> = {
+export const INTENTS: Record<string, Intent> = {
   billing: {
     name: "billing",
     templates: [
@@ -216,6 +216,18 @@ const MODELS: Record<string, ModelSpec> = {
   "gemini-2.0-flash": { provider: "google", model: "gemini-2.0-flash", version: "gemini-2.0-flash-001", inCost: 1e-7, outCost: 4e-7, baseLatency: 250, msPerToken: 4, verbosity: 0.75, quality: 0.77, refusalRate: 0.01 },
 };
 
+/** The answer that goes with a question template: its topic's answers in turn. */
+export function answerFor(intent: { answers: readonly string[] }, templateIndex: number): string {
+  return intent.answers[templateIndex % intent.answers.length]!;
+}
+
+/** What gemini-2.0-flash answers to SQL questions in the demo: plausible, unhelpful, and unlike the good answers. */
+const POOR_SQL_ANSWERS = [
+  "SQL can do that. Try selecting everything from both tables and filtering the rows in your application, that usually works fine.",
+  "Maybe use DISTINCT, or export the table to a spreadsheet and sort it there to see which values look the same.",
+  "Databases differ a lot here; check the manual of your database for the right function, the syntax depends on the version.",
+];
+
 const SYSTEM_PROMPT = "You are Acme's support and coding assistant. Answer concisely, cite the relevant settings page, and never share account data.";
 const REFUSAL = "I'm sorry, but I can't help with that request. Please contact Acme support for account-specific changes.";
 const GREETINGS = ["", "", "", "hi, ", "Hello! ", "quick question: ", "hey — ", "Hi team, "];
@@ -285,7 +297,9 @@ export function* generateDemoTraces(options: DemoOptions): Generator<DemoTrace> 
     const intent = INTENTS[intentName]!;
     sessions.set(sessionKey, { intent: intentName, turns: (ongoing?.turns ?? 0) + 1 });
 
-    let question = fill(pick(rng, intent.templates), intent.slots, rng);
+    // The same draw as pick(): which question template, kept to give the answer that goes with it.
+    const templateIndex = rng.nextInt(intent.templates.length);
+    let question = fill(intent.templates[templateIndex]!, intent.slots, rng);
     question = `${pick(rng, GREETINGS)}${question}${pick(rng, SIGN_OFFS)}`;
     if (rng.next() < 0.25) question = question.toLowerCase();
     question = typos(question, rng);
@@ -321,7 +335,12 @@ export function* generateDemoTraces(options: DemoOptions): Generator<DemoTrace> 
       if (refused) {
         response = REFUSAL;
       } else {
-        response = pick(rng, intent.answers);
+        const drawn = pick(rng, intent.answers);
+        // A first question gets the answer that goes with its template (the golden set's expected output,
+        // golden-set.ts); a follow-up one of its topic's answers. Gemini's SQL answers are poor (the
+        // within-topic quality drop of the router change): they say something else, in other words.
+        response = isFollowUp ? drawn : answerFor(intent, templateIndex);
+        if (intentName === "sql-help" && model === "gemini-2.0-flash") response = POOR_SQL_ANSWERS[intent.answers.indexOf(drawn) % POOR_SQL_ANSWERS.length]!;
         if (verbosity > 1.3) {
           response += "\n\nAdditionally, here is some more context that may help: our documentation covers this in detail, and you can review the related settings, the audit log and the status page. If the issue persists after these steps, reply here with the exact error message, the time it happened and the browser or client library version you use, and we will investigate further.";
         } else if (verbosity < 0.8) {

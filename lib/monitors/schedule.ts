@@ -89,6 +89,29 @@ export async function embeddingsPendingBefore(handle: DatabaseHandle, projectId:
   return Boolean(row?.pending);
 }
 
+/** Kinds that read scores: evaluator scores still to come would be missing from their windows. */
+function readsScores(monitor: Monitor): boolean {
+  if (monitor.kind === "concept_drift" || monitor.kind === "version_regression") return true;
+  return monitor.kind === "metric" && (monitor.thresholds as { metric?: string } | null)?.metric === "score";
+}
+
+/**
+ * Whether traces that started before `horizon` still wait for an enabled
+ * evaluator (given-up ones don't count). Like embeddings, the scores an
+ * evaluator writes belong in the window: a window computed before them would
+ * be stored without them, and is never recomputed.
+ */
+export async function evaluationsPendingBefore(handle: DatabaseHandle, projectId: string, horizon: Date): Promise<boolean> {
+  const [row] = await handle.query<{ pending: boolean }>(
+    `select exists (select 1 from eval_backlog b
+                     join evaluators e on e.project_id = b.project_id and e.id = b.evaluator_id and e.status = 'enabled'
+                     join traces t on t.project_id = b.project_id and t.id = b.trace_id
+                    where b.project_id = $1 and b.failed_at is null and t.started_at < $2) as pending`,
+    [projectId, horizon.toISOString()],
+  );
+  return Boolean(row?.pending);
+}
+
 async function claimDue(handle: DatabaseHandle, now: Date, limit: number, leaseMs: number, monitorId?: string): Promise<Monitor[]> {
   const rows = await handle.query<{ project_id: string; id: string }>(
     `with due as (
@@ -131,7 +154,10 @@ export async function runDueMonitors(
     const where = and(eq(monitors.projectId, monitor.projectId), eq(monitors.id, monitor.id));
     try {
       const horizon = monitor.backfilledAt ? monitor.nextRunAt : now;
-      if (NEEDS_EMBEDDINGS.has(monitor.kind) && (await embeddingsPendingBefore(handle, monitor.projectId, horizon))) {
+      if (
+        (NEEDS_EMBEDDINGS.has(monitor.kind) && (await embeddingsPendingBefore(handle, monitor.projectId, horizon))) ||
+        (readsScores(monitor) && (await evaluationsPendingBefore(handle, monitor.projectId, horizon)))
+      ) {
         // Not a failure: look again shortly, without spending an attempt.
         await handle.db.update(monitors).set({ lockedUntil: new Date(now.getTime() + EMBEDDING_WAIT_MS) }).where(where);
         continue;

@@ -3,6 +3,7 @@ import { runMigrations } from "@/db/migrate";
 import { env } from "@/lib/env";
 import { applyBootstrap } from "@/lib/services/bootstrap";
 import { eq } from "drizzle-orm";
+import { createDemoEvaluators } from "@/lib/demo/default-evaluators";
 import { createDemoMonitors } from "@/lib/demo/default-monitors";
 import { DEMO_PROJECT_SLUG, writeDemoWorld } from "@/lib/demo/write-world";
 import { memberships, projects } from "@/db/schema";
@@ -50,9 +51,10 @@ async function ensureDemo(handle: DatabaseHandle, adminUserId: string | undefine
   const days = config.DRIFTLINE_DEMO_DAYS ?? 30;
   const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
   const result = await writeDemoWorld(handle, { adminUserId, days, perDay: config.DRIFTLINE_DEMO_PER_DAY, end });
+  const evaluators = await createDemoEvaluators(handle.db, result.projectId);
   const created = await createDemoMonitors(handle.db, result.projectId, new Date(end.getTime() - days * 86_400_000));
   console.log(
     `[driftline] demo project written: ${result.accepted} traces over ${days} days and ${created} monitors in ` +
-      `${((Date.now() - started) / 1000).toFixed(1)} s; embeddings and monitor history fill in in the background`,
+      `${((Date.now() - started) / 1000).toFixed(1)} s; embeddings, evaluations and monitor history fill in in the background`,
   );
 }

@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { monitors } from "@/db/schema";
 import type { DatabaseHandle } from "@/db/client";
+import { createDemoEvaluators } from "@/lib/demo/default-evaluators";
 import { createDemoMonitors } from "@/lib/demo/default-monitors";
 import { writeDemoWorld } from "@/lib/demo/write-world";
 import { createEmbedder } from "@/lib/embeddings";
 import { drainEmbeddingBacklog } from "@/lib/jobs/embed";
+import { drainEvalBacklog } from "@/lib/jobs/evaluate";
 import { backfillMonitor } from "@/lib/monitors/schedule";
 import { listAlerts } from "@/lib/queries/monitors-alerts";
 import { listMonitorResults } from "@/lib/queries/monitors-results";
@@ -24,6 +26,8 @@ const NOW = new Date(END.getTime() + 60_000);
 describe.each(dbTargets())("demo world alerts on $name", (target) => {
   let handle: DatabaseHandle & { dispose(): Promise<void> };
   const outcome = new Map<string, { latest: string; driftDays: number[]; alerts: number }>();
+  /** The evaluator scores (`golden.*`, `semantic.*`) concept drift compared per topic in the latest window. */
+  let evaluatorScoresCompared: string[] = [];
 
   beforeAll(async () => {
     handle = await target.open();
@@ -31,6 +35,9 @@ describe.each(dbTargets())("demo world alerts on $name", (target) => {
     const embedder = await createEmbedder({ worker: false, env: { EMBEDDING_MODEL: "driftline-glove-100d" } });
     try {
       await drainEmbeddingBacklog(handle, embedder, { batchSize: 256 });
+      // The demo's evaluators score the world before the monitors read their scores (as the monitors wait on a server).
+      await createDemoEvaluators(handle.db, projectId);
+      await drainEvalBacklog(handle, embedder, { batchSize: 512 });
     } finally {
       await embedder.close();
     }
@@ -38,6 +45,10 @@ describe.each(dbTargets())("demo world alerts on $name", (target) => {
     for (const m of await handle.db.select().from(monitors).where(eq(monitors.projectId, projectId))) {
       await backfillMonitor(handle, m, { now: NOW });
       const rows = await listMonitorResults(handle.db, projectId, m.id);
+      if (m.kind === "concept_drift") {
+        const comparisons = (rows.at(-1)?.statistics as { comparisons?: Array<{ metric: string; significant: boolean }> } | undefined)?.comparisons ?? [];
+        evaluatorScoresCompared = [...new Set(comparisons.filter((c) => /^score:(golden|semantic)\./.test(c.metric)).map((c) => c.metric))].sort();
+      }
       const day = (iso: string) => Math.round((END.getTime() - new Date(iso).getTime()) / 86_400_000);
       outcome.set(m.name, {
         latest: rows.at(-1)?.verdict ?? "none",
@@ -63,6 +74,8 @@ describe.each(dbTargets())("demo world alerts on $name", (target) => {
     for (const name of ["Prompt embedding drift", "Response embedding drift", "Topic drift and emerging topics", "Quality by topic (concept drift)"]) {
       expect(outcome.get(name), name).toMatchObject({ latest: "drift", alerts: 1 });
     }
+    // Concept drift reads the demo evaluators' scores, computed by Driftline from the golden set (not in the data).
+    expect(evaluatorScoresCompared.length, "evaluator scores compared per topic").toBeGreaterThan(0);
     // The version change happened on day 10: news then, history now.
     expect(outcome.get("Provider version regressions")).toMatchObject({ alerts: 0 });
   });

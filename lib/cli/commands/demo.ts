@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
+import { createDemoEvaluators } from "@/lib/demo/default-evaluators";
 import { DEMO_DEFAULTS, DEMO_PROJECT_SLUG, writeDemoWorld } from "@/lib/demo/write-world";
 import { DEMO_EVENTS } from "@/lib/demo/world";
 import { openCliDatabase } from "../database";
@@ -64,9 +65,11 @@ export async function runDemo(argv: string[], io: Io): Promise<number> {
       onProgress: (p) => bar.update(p.written),
     });
     bar.stop();
+    const evaluators = await createDemoEvaluators(handle.db, result.projectId);
     io.stdout.write(
       `demo project "${values.project ?? DEMO_PROJECT_SLUG}": ${result.accepted} traces written, ${result.duplicates} already there. ` +
-        "The server embeds them and runs the monitors in the background (or run `driftline embed` now).\n",
+        `${evaluators ? `${evaluators} evaluators and a golden set created. ` : ""}` +
+        "The server embeds them, scores them and runs the monitors in the background (or run `driftline embed` now).\n",
     );
     return 0;
   } finally {
