@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 import type { TraceListFilter } from "@/lib/queries/traces-read";
 import { decodeCursor } from "./trace-cursor";
 

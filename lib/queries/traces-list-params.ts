@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 import type { TraceSearch } from "./traces-list";
 import { decodeCursor } from "@/lib/http/trace-cursor";
 

@@ -9,7 +9,7 @@ import { searchTraces, traceFacets } from "@/lib/queries/traces-list";
 import { parseTraceSearch } from "@/lib/queries/traces-list-params";
 import { makeQueryClient } from "@/lib/query-client";
 import { getDatabase } from "@/lib/server/database";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Traces" };
 export const dynamic = "force-dynamic";
