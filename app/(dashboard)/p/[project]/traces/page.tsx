@@ -4,7 +4,7 @@ import { TracesView } from "@/components/traces/traces-view";
 import { filterToSearch, type TraceFilter } from "@/lib/charts/trace-filter";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
-import { encodeCursor } from "@/lib/http/trace-cursor";
+import { encodeCursor } from "@/lib/queries/trace-cursor";
 import { searchTraces, traceFacets } from "@/lib/queries/traces-list";
 import { parseTraceSearch } from "@/lib/queries/traces-list-params";
 import { makeQueryClient } from "@/lib/query-client";
