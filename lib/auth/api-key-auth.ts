@@ -1,7 +1,7 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { apiKeys, projects } from "@/db/schema";
-import { UnauthenticatedError } from "@/lib/services/errors";
+import { UnauthenticatedError } from "@/lib/errors";
 import { hashApiKey } from "./api-keys";
 
 /** The key's project, with the project settings every keyed request needs (one query). */

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { memberships, projects, users, type ProjectRole } from "@/db/schema";
-import { NotFoundError, UnauthenticatedError } from "@/lib/services/errors";
+import { NotFoundError, UnauthenticatedError } from "@/lib/errors";
 import { getDatabase } from "@/lib/server/database";
 import { authOptions, findLiveSession } from "./options";
 

@@ -2,7 +2,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { authenticateApiKey } from "@/lib/auth/api-key-auth";
 import { env } from "@/lib/env";
 import { parseRedactionSetting, type RedactionOptions } from "@/lib/ingest/redact";
-import { RateLimitedError, UnavailableError } from "@/lib/services/errors";
+import { RateLimitedError, UnavailableError } from "@/lib/errors";
 import { getDatabase } from "@/lib/server/database";
 import { errorResponse } from "./errors";
 import { RateLimiter } from "./rate-limit";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UnauthenticatedError } from "@/lib/services/errors";
+import { UnauthenticatedError } from "@/lib/errors";
 import { errorResponse } from "./errors";
 
 /** An error shaped like the ones `pg` raises: a message and a Node or SQLSTATE code. */
@@ -28,7 +28,7 @@ describe("errorResponse", () => {
     expect(await response.json()).toEqual({ error: { code: "internal_error", message: "Something went wrong on our side." } });
   });
 
-  it("answers service errors with their own status", () => {
+  it("answers domain errors with the status their code maps to", () => {
     expect(errorResponse(new UnauthenticatedError()).status).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PayloadError, ValidationError } from "@/lib/services/errors";
+import { PayloadError, ValidationError } from "@/lib/errors";
 import { readBody } from "./read-body";
 
 const isoDate = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z" });
@@ -55,10 +55,10 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new PayloadError(400, "The body is not valid JSON", [{ path: "body", message: "is not valid JSON" }]);
+    throw new PayloadError("invalid_payload", "The body is not valid JSON", [{ path: "body", message: "is not valid JSON" }]);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new PayloadError(400, "The body must be a JSON object", [{ path: "body", message: "must be a JSON object" }]);
+    throw new PayloadError("invalid_payload", "The body must be a JSON object", [{ path: "body", message: "must be a JSON object" }]);
   }
   return value as Record<string, unknown>;
 }

@@ -1,11 +1,11 @@
-import { PayloadError } from "@/lib/services/errors";
+import { PayloadError } from "@/lib/errors";
 
 /**
  * Reads a request body, refusing it with 413 as soon as it passes `maxBytes`
  * (a declared Content-Length over the limit is refused before reading).
  */
 export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = () => new PayloadError(413, `The request body is larger than the limit of ${maxBytes} bytes`, [
+  const tooLarge = () => new PayloadError("payload_too_large", `The request body is larger than the limit of ${maxBytes} bytes`, [
     { path: "", message: `body exceeds ${maxBytes} bytes` },
   ]);
   const declared = Number(request.headers.get("content-length"));

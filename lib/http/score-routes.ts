@@ -1,5 +1,5 @@
 import { listTraceScores } from "@/lib/queries/scores";
-import { NotFoundError, ValidationError } from "@/lib/services/errors";
+import { NotFoundError, ValidationError } from "@/lib/errors";
 import { recordScores } from "@/lib/services/scores/record-scores";
 import { withApiKey } from "./api-key-route";
 import { readJsonBody } from "./ingest-routes";

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 import type { TraceListFilter } from "@/lib/queries/traces-read";
-import { decodeCursor } from "./trace-cursor";
+import { decodeCursor } from "@/lib/queries/trace-cursor";
 
 const isoDate = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z" });
 

@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import type { ProjectRole } from "@/db/schema";
 import { can, type Permission } from "@/lib/auth/roles";
-import { ForbiddenError } from "./errors";
+import { ForbiddenError } from "@/lib/errors";
 
 /**
  * Who is acting. A person acts with their role in the project; the CLI and

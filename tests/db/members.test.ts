@@ -4,7 +4,7 @@ import { memberships, projects, users } from "@/db/schema";
 import { changeMemberRole } from "@/lib/services/members/change-member-role";
 import { removeMember } from "@/lib/services/members/remove-member";
 import type { ServiceContext } from "@/lib/services/context";
-import { ConflictError, NotFoundError } from "@/lib/services/errors";
+import { ConflictError, NotFoundError } from "@/lib/errors";
 import { dbTargets } from "./targets";
 
 describe.each(dbTargets())("changing and removing members on $name", (target) => {

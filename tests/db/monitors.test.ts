@@ -15,7 +15,7 @@ import { listVersionChanges } from "@/lib/queries/monitors-version-changes";
 import { createAlertChannel } from "@/lib/services/alert-channels/create-alert-channel";
 import { createMonitor } from "@/lib/services/monitors/create-monitor";
 import { updateMonitor } from "@/lib/services/monitors/update-monitor";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 import { recordTraces } from "@/lib/services/traces/record-traces";
 import { and, eq } from "drizzle-orm";
 import { HOURS, QUALITY_HOUR, syntheticTraffic, TOPIC_HOUR, VERSION_HOUR } from "./monitors-traffic";

@@ -5,7 +5,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { alertChannels, alertDeliveries, projects } from "@/db/schema";
 import { deliverDueAlerts } from "@/lib/monitors/webhooks";
 import { createAlertChannel } from "@/lib/services/alert-channels/create-alert-channel";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 import { dbTargets } from "./targets";
 
 describe.each(dbTargets())("webhook targets on $name", (target) => {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { alertChannels } from "@/db/schema";
 import { authorize, type ServiceContext } from "@/lib/services/context";
 import { webhookTargetProblem } from "@/lib/monitors/webhook-target";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/services/monitors/monitor-input";
 
 export const CreateAlertChannelInput = z.object({

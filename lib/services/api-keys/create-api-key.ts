@@ -2,7 +2,7 @@ import { z } from "zod";
 import { apiKeys } from "@/db/schema";
 import { apiKeyHint, generateApiKey, hashApiKey } from "@/lib/auth/api-keys";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 
 export const CreateApiKeyInput = z.object({
   projectId: z.uuid(),

@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { apiKeys } from "@/db/schema";
 import { forgetApiKeys } from "@/lib/auth/api-key-auth";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 
 /**
  * Revokes a key: it stops authenticating at once. The row stays, so lists

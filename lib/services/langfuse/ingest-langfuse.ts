@@ -10,7 +10,7 @@ import {
 import { checkGeneration, checkTraceFields } from "@/lib/ingest/langfuse/map-generation";
 import { DEFAULT_FIELD_TIME, mergeFields, type Staged } from "@/lib/ingest/langfuse/merge";
 import type { FieldError } from "@/lib/ingest/types";
-import { PayloadError, UnavailableError } from "@/lib/services/errors";
+import { PayloadError, UnavailableError, payloadProblemOf } from "@/lib/errors";
 import { upsertScores } from "@/lib/services/scores/upsert-scores";
 import type { IngestContext } from "@/lib/services/traces/ingest";
 import { lockLangfuseTraces, rows, scoreRowOf, writeGenerations, type GenerationRow, type Tx } from "./write-generations";
@@ -37,7 +37,7 @@ export async function ingestLangfuseBatch(ctx: IngestContext & { now?: () => num
   try {
     parsed = parseIngestionBatch(body);
   } catch (error) {
-    if (error instanceof IngestionBatchError) throw new PayloadError(error.status, error.message, error.errors);
+    if (error instanceof IngestionBatchError) throw new PayloadError(payloadProblemOf(error.status), error.message, error.errors);
     throw error;
   }
   const failures = new Map<number, EventFailure>();

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { memberships, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/passwords";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { ConflictError, ValidationError } from "@/lib/services/errors";
+import { ConflictError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/services/projects/parse-input";
 
 export const MemberRole = z.enum(["admin", "engineer", "viewer"], "must be admin, engineer or viewer");

@@ -1,7 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { memberships, type ProjectRole } from "@/db/schema";
-import { ConflictError, NotFoundError } from "@/lib/services/errors";
+import { ConflictError, NotFoundError } from "@/lib/errors";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 

@@ -4,7 +4,7 @@ import { alertChannels, monitors } from "@/db/schema";
 import { nextCronTick, parseCron } from "@/lib/monitors/cron";
 import { getMonitor, type MonitorView } from "@/lib/queries/monitors";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 import { parseCreateMonitor, type CreateMonitorInput } from "./monitor-input";
 
 /**

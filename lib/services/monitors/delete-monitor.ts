@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { monitors } from "@/db/schema";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 
 /** Deletes a monitor with its results and alerts (cascade); queued notifications of its alerts are dropped too. */
 export async function deleteMonitor({ ctx, input }: { ctx: ServiceContext; input: { projectId: string; monitorId: string } }): Promise<void> {

@@ -3,7 +3,7 @@ import type { MonitorKind } from "@/db/schema";
 import { ReferenceSchema, SegmentSchema, ThresholdSchemas } from "@/lib/monitors/config";
 import { CronError, parseCron } from "@/lib/monitors/cron";
 import { parseDuration } from "@/lib/monitors/duration";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 
 export const MONITOR_KINDS = ["embedding_drift", "topic_drift", "concept_drift", "version_regression", "metric"] as const;
 

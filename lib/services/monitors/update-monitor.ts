@@ -4,7 +4,7 @@ import { monitors } from "@/db/schema";
 import { nextCronTick, parseCron } from "@/lib/monitors/cron";
 import { getMonitor, type MonitorView } from "@/lib/queries/monitors";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { NotFoundError, ValidationError } from "@/lib/services/errors";
+import { NotFoundError, ValidationError } from "@/lib/errors";
 import { assertChannels } from "./create-monitor";
 import { parseInput, thresholdIssues, UpdateMonitorInput } from "./monitor-input";
 

@@ -5,7 +5,7 @@ import { priceOverrides } from "@/db/schema";
 import type { PriceOverride } from "@/lib/ingest/pricing";
 import { listPriceOverrides, type PriceOverrideView } from "@/lib/queries/prices";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { NotFoundError, ValidationError } from "@/lib/services/errors";
+import { NotFoundError, ValidationError } from "@/lib/errors";
 
 /** USD per million tokens; a million dollars per million tokens is past any real price and catches a unit slip. */
 const perMillion = z

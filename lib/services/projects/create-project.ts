@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { memberships, projects } from "@/db/schema";
-import { ConflictError, ForbiddenError } from "@/lib/services/errors";
+import { ConflictError, ForbiddenError } from "@/lib/errors";
 import type { Database } from "@/db/client";
 import { parseInput } from "./parse-input";
 

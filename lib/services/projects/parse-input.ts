@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 
 /** zod parse → the data, or a ValidationError naming each field's path. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

@@ -4,7 +4,7 @@ import { projects } from "@/db/schema";
 import { forgetApiKeys } from "@/lib/auth/api-key-auth";
 import { parseRedactionSetting } from "@/lib/ingest/redact";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 import { parseInput } from "./parse-input";
 
 export const UpdateProjectSettingsInput = z.object({

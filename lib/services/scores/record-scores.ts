@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { parseScores, type ScoreInput } from "@/lib/ingest/score-input";
 import type { FieldError } from "@/lib/ingest/types";
-import { NotFoundError, PayloadError, UnavailableError, ValidationError } from "@/lib/services/errors";
+import { NotFoundError, PayloadError, UnavailableError, ValidationError, payloadProblemOf } from "@/lib/errors";
 import { upsertScores, type ScoreWrite } from "./upsert-scores";
 
 export type ScoreItemOutcome =
@@ -22,7 +22,7 @@ export type RecordScoresResult =
  */
 export async function recordScores(ctx: { db: Database; projectId: string }, body: unknown): Promise<RecordScoresResult> {
   const parsed = parseScores(body);
-  if ("batchError" in parsed) throw new PayloadError(parsed.status, parsed.batchError[0]!.message, parsed.batchError);
+  if ("batchError" in parsed) throw new PayloadError(payloadProblemOf(parsed.status), parsed.batchError[0]!.message, parsed.batchError);
   const valid = parsed.items.flatMap((i) => ("score" in i ? [{ index: i.index, score: i.score }] : []));
   if (parsed.single && valid.length === 0) {
     const errors = (parsed.items[0] as { errors: FieldError[] }).errors;

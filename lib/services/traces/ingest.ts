@@ -5,7 +5,7 @@ import type { OtlpTraceRequest } from "@/lib/ingest/otlp/types";
 import { redactTrace, type RedactionOptions } from "@/lib/ingest/redact";
 import type { ItemOutcome, NormalizedTrace } from "@/lib/ingest/types";
 import { parseNativeBatch } from "@/lib/ingest/validate-native";
-import { PayloadError, UnavailableError } from "@/lib/services/errors";
+import { PayloadError, UnavailableError, payloadProblemOf } from "@/lib/errors";
 import { recordTraces, type RecordOutcome } from "./record-traces";
 
 export type IngestContext = { db: Database; projectId: string; redaction: RedactionOptions };
@@ -42,7 +42,7 @@ async function store(ctx: IngestContext, traces: NormalizedTrace[], scoreSource:
 export async function ingestNativeBatch(ctx: IngestContext, body: unknown): Promise<NativeIngestResult> {
   const parsed = parseNativeBatch(body);
   if (parsed.batchError) {
-    throw new PayloadError(parsed.batchErrorStatus ?? 400, parsed.batchError[0]?.message ?? "Invalid batch", parsed.batchError);
+    throw new PayloadError(payloadProblemOf(parsed.batchErrorStatus ?? 400), parsed.batchError[0]?.message ?? "Invalid batch", parsed.batchError);
   }
   const valid = parsed.items.flatMap((item) => (item.trace ? [{ index: item.index, trace: prepare(item.trace, ctx.redaction) }] : []));
   const outcomes = await store(
@@ -91,6 +91,6 @@ export async function ingestOtlpRequest(ctx: IngestContext, request: OtlpTraceRe
 
 /** Decoding errors from lib/ingest become the service's payload errors. */
 export function toPayloadError(error: unknown): unknown {
-  if (error instanceof IngestError) return new PayloadError(error.status, error.message, error.errors);
+  if (error instanceof IngestError) return new PayloadError(payloadProblemOf(error.status), error.message, error.errors);
   return error;
 }

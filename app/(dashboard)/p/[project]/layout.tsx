@@ -6,7 +6,7 @@ import { THEME_COOKIE } from "@/components/layout/theme";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
 import { listProjectsForUser } from "@/lib/queries/projects";
 import { getDatabase } from "@/lib/server/database";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 
 export default async function ProjectLayout({
   children,

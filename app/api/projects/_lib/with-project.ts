@@ -3,7 +3,7 @@ import { getProjectAccess, requireApiUser, type ProjectAccess } from "@/lib/auth
 import { errorResponse } from "@/lib/http/errors";
 import { parsePeriodSelection, resolvePeriod, type Period } from "@/lib/charts/period";
 import type { ServiceContext } from "@/lib/services/context";
-import { CrossOriginError, PayloadError, ValidationError } from "@/lib/services/errors";
+import { CrossOriginError, PayloadError, ValidationError } from "@/lib/errors";
 import { getDatabase } from "@/lib/server/database";
 
 export type ProjectRouteContext = {
@@ -71,7 +71,7 @@ export function assertSameOriginJson(request: Request): void {
   }
   const type = request.headers.get("content-type") ?? "";
   if (request.method !== "DELETE" && !type.toLowerCase().startsWith("application/json")) {
-    throw new PayloadError(415, "Send the body as application/json");
+    throw new PayloadError("unsupported_media_type", "Send the body as application/json");
   }
 }
 
@@ -82,7 +82,7 @@ export async function readJson(request: Request): Promise<Record<string, unknown
   } catch {
     // fall through
   }
-  throw new PayloadError(400, "The body must be a JSON object");
+  throw new PayloadError("invalid_payload", "The body must be a JSON object");
 }
 
 /** ?range&from&to → the period, or 422 naming each bad parameter. */

@@ -1,6 +1,6 @@
 import { withApiKey } from "@/lib/http/api-key-route";
 import { postNativeTraces } from "@/lib/http/ingest-routes";
-import { encodeCursor } from "@/lib/http/trace-cursor";
+import { encodeCursor } from "@/lib/queries/trace-cursor";
 import { parseTraceListParams } from "@/lib/http/trace-list-params";
 import { listTraces } from "@/lib/queries/traces-read";
 

@@ -4,12 +4,12 @@ import { TracesView } from "@/components/traces/traces-view";
 import { filterToSearch, type TraceFilter } from "@/lib/charts/trace-filter";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
-import { encodeCursor } from "@/lib/http/trace-cursor";
+import { encodeCursor } from "@/lib/queries/trace-cursor";
 import { searchTraces, traceFacets } from "@/lib/queries/traces-list";
 import { parseTraceSearch } from "@/lib/queries/traces-list-params";
 import { makeQueryClient } from "@/lib/query-client";
 import { getDatabase } from "@/lib/server/database";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Traces" };
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { encodeCursor } from "@/lib/http/trace-cursor";
+import { encodeCursor } from "@/lib/queries/trace-cursor";
 import { searchTraces } from "@/lib/queries/traces-list";
 import { parseTraceSearch } from "@/lib/queries/traces-list-params";
 import { withProject } from "../../_lib/with-project";

@@ -1,7 +1,7 @@
 import { withApiKey } from "@/lib/http/api-key-route";
 import { readJsonObject } from "@/lib/http/monitor-params";
 import { getMonitor } from "@/lib/queries/monitors";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 import { deleteMonitor } from "@/lib/services/monitors/delete-monitor";
 import { updateMonitor } from "@/lib/services/monitors/update-monitor";
 

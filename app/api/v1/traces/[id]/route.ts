@@ -1,6 +1,6 @@
 import { withApiKey } from "@/lib/http/api-key-route";
 import { getTrace } from "@/lib/queries/traces-read";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { revokeApiKey } from "@/lib/services/api-keys/revoke-api-key";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 import { withProject } from "../../../_lib/with-project";
 
 export const dynamic = "force-dynamic";

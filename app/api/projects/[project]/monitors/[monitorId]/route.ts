@@ -1,5 +1,5 @@
 import { getMonitor } from "@/lib/queries/monitors";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 import { deleteMonitor } from "@/lib/services/monitors/delete-monitor";
 import { updateMonitor } from "@/lib/services/monitors/update-monitor";
 import { readJson, withProject } from "../../../_lib/with-project";

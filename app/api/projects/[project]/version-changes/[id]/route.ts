@@ -1,5 +1,5 @@
 import { getVersionChange } from "@/lib/queries/monitors-version-changes";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 import { withProject } from "../../../_lib/with-project";
 
 export const dynamic = "force-dynamic";

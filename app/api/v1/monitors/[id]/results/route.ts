@@ -2,7 +2,7 @@ import { withApiKey } from "@/lib/http/api-key-route";
 import { parseResultParams } from "@/lib/http/monitor-params";
 import { getMonitor } from "@/lib/queries/monitors";
 import { listMonitorResults } from "@/lib/queries/monitors-results";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 

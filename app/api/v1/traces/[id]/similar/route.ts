@@ -2,7 +2,7 @@ import { z } from "zod";
 import { withApiKey } from "@/lib/http/api-key-route";
 import { similarTraces } from "@/lib/queries/trace-detail";
 import { getTrace } from "@/lib/queries/traces-read";
-import { NotFoundError, ValidationError } from "@/lib/services/errors";
+import { NotFoundError, ValidationError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 

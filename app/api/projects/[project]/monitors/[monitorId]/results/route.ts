@@ -1,7 +1,7 @@
 import { parseResultParams } from "@/lib/http/monitor-params";
 import { getMonitor } from "@/lib/queries/monitors";
 import { listMonitorResults } from "@/lib/queries/monitors-results";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 import { withProject } from "../../../../_lib/with-project";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { getVersionChange } from "@/lib/queries/monitors-version-changes";
 import { regressionExamples } from "@/lib/queries/regression-examples";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 import { withProject } from "../../../../_lib/with-project";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { getMonitorResult } from "@/lib/queries/monitors-results";
-import { NotFoundError } from "@/lib/services/errors";
+import { NotFoundError } from "@/lib/errors";
 import { withProject } from "../../../../../_lib/with-project";
 
 export const dynamic = "force-dynamic";
