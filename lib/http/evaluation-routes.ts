@@ -13,7 +13,7 @@ import { getEvaluationBacklog, getEvaluator, getEvaluatorSeries, listEvaluators,
 import type { ServiceContext } from "@/lib/services/context";
 import { addDatasetItems, createDataset, deleteDataset } from "@/lib/services/datasets/datasets";
 import { backfillEvaluator, createEvaluator, deleteEvaluator, updateEvaluator } from "@/lib/services/evaluators/evaluators";
-import { NotFoundError, PayloadError, ValidationError } from "@/lib/services/errors";
+import { NotFoundError, PayloadError, ValidationError } from "@/lib/errors";
 import { readBody } from "./read-body";
 
 export type EvaluationRouteContext = { db: Database; projectId: string; service: ServiceContext; base: string };
@@ -28,7 +28,7 @@ async function readObject(request: Request, maxBytes = MAX_JSON_BYTES): Promise<
   try {
     value = text.trim() === "" ? {} : JSON.parse(text);
   } catch {
-    throw new PayloadError(400, "The body is not valid JSON", [{ path: "", message: "is not valid JSON" }]);
+    throw new PayloadError("invalid_payload", "The body is not valid JSON", [{ path: "", message: "is not valid JSON" }]);
   }
   if (!value || typeof value !== "object" || Array.isArray(value)) throw new ValidationError([{ path: "", message: "must be a JSON object" }]);
   return value as Record<string, unknown>;

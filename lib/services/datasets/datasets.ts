@@ -5,7 +5,7 @@ import type { DatasetItemInput } from "@/lib/ingest/dataset-items";
 import { validateDatasetItems } from "@/lib/ingest/dataset-items";
 import { getDataset, type DatasetView } from "@/lib/queries/datasets";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { ConflictError, NotFoundError, ValidationError } from "@/lib/services/errors";
+import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 
 const CreateDatasetInput = z.strictObject({
   projectId: z.uuid(),

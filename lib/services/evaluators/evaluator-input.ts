@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { EVALUATOR_KINDS, parseEvaluatorSettings, type EvaluatorKind, type EvaluatorSettings } from "@/lib/evals/evaluator";
 import { SegmentSchema } from "@/lib/monitors/config";
-import { ValidationError } from "@/lib/services/errors";
+import { ValidationError } from "@/lib/errors";
 
 const Name = z
   .string()

@@ -4,7 +4,7 @@ import { datasets, evaluators, evaluatorVersions } from "@/db/schema";
 import type { EvaluatorKind } from "@/lib/evals/evaluator";
 import { getEvaluator, type EvaluatorView } from "@/lib/queries/evaluators";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { ConflictError, NotFoundError, ValidationError } from "@/lib/services/errors";
+import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { EVALUATOR_MATCHES_TRACE } from "./evaluator-sql";
 import { parseCreateEvaluator, parseUpdateEvaluator } from "./evaluator-input";
 
