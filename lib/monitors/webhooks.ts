@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { DatabaseHandle } from "@/db/client";
-import { guardedLookup, privateWebhooksAllowed, webhookTargetProblem } from "./webhook-target";
+import { guardedLookup, privateWebhooksAllowed, webhookTargetProblem } from "@/lib/net/address-guard";
 
 export const SIGNATURE_HEADER = "X-Driftline-Signature";
 export const TIMESTAMP_HEADER = "X-Driftline-Timestamp";

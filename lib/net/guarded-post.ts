@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { guardedLookup } from "@/lib/monitors/webhook-target";
+import { guardedLookup } from "./address-guard";
 
 /**
  * POSTs a body over node:http(s) to a target that was checked, through a DNS

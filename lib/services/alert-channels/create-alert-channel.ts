@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { alertChannels } from "@/db/schema";
 import { authorize, type ServiceContext } from "@/lib/services/context";
-import { webhookTargetProblem } from "@/lib/monitors/webhook-target";
+import { webhookTargetProblem } from "@/lib/net/address-guard";
 import { ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/services/monitors/monitor-input";
 

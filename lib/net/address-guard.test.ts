@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { guardedLookup, isInternalAddress, webhookTargetProblem } from "./webhook-target";
+import { guardedLookup, isInternalAddress, webhookTargetProblem } from "./address-guard";
 
 describe("internal addresses", () => {
   it.each([
