@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { TEST_KEY, TEST_PROJECT, type RunningApp } from "./server";
+import { TEST_KEY, TEST_PROJECT, type RunningApp } from "../../testing/app-server";
 
 export const ADMIN = { email: "http-admin@example.com", password: "http suite password" };
 
