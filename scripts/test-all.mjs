@@ -18,6 +18,25 @@ const only = process.argv.slice(2);
 const wanted = (suite) => only.length === 0 || only.includes(suite);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+
+/** The packages scripts/ci/install-os-deps.sh installs for the browser. */
+const CHROMIUM_PACKAGES = ["chromium", "fonts-dejavu-core"];
+
+/**
+ * Installs the system Chromium as scripts/ci/install-os-deps.sh does (apt-get, as
+ * root or through passwordless sudo). Returns false when this user cannot.
+ */
+function installChromium() {
+  const hasAptGet = spawnSync("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }).status === 0;
+  if (!hasAptGet) return false;
+  const isRoot = process.getuid?.() === 0;
+  const sudo = isRoot ? [] : ["sudo", "-n"];
+  if (!isRoot && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status !== 0) return false;
+  console.log(`[test] Chromium missing: installing ${CHROMIUM_PACKAGES.join(" ")} with apt-get${isRoot ? "" : " (sudo)"}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const apt = (args) => spawnSync(sudo[0] ?? "apt-get", [...sudo.slice(1), ...(sudo.length ? ["apt-get"] : []), ...args], { stdio: "inherit", env }).status === 0;
+  return apt(["update", "-qq"]) && apt(["install", "-y", "-qq", ...CHROMIUM_PACKAGES]);
+}
 const lines = [];
 
 function run(command, args, extraEnv = {}) {
@@ -81,8 +100,12 @@ if (wanted("http")) {
 
 if (wanted("e2e")) {
   const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  if (!existsSync(chromium)) {
-    console.error(`[test] Chromium not found at ${chromium}: install it (apt-get install chromium) or set CHROMIUM_PATH.`);
+  if (!existsSync(chromium) && !(process.env.CHROMIUM_PATH === undefined && installChromium() && existsSync(chromium))) {
+    console.error(
+      `[test] FAILED: Chromium not found at ${chromium}, and this user cannot install it (not root, no passwordless sudo, or no apt-get).\n` +
+        `[test] Run:  sudo apt-get install -y ${CHROMIUM_PACKAGES.join(" ")}   (or: bash scripts/ci/install-os-deps.sh), or set CHROMIUM_PATH to a Chromium binary.\n` +
+        `[test] The e2e suite is counted as failed, never as passed.`,
+    );
     record("e2e", 0, 1, 0, 0);
   } else if (!ensureBuild()) {
     record("e2e", 0, 1, 0, 0);

@@ -4,7 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
 import { alertEvidenceHref, alertVersionChangeHrefs, firingAlerts } from "@/lib/charts/alerts";
-import { driftQueryKeys, formatWindowRange } from "@/lib/charts/drift";
+import { queryKeys } from "@/lib/charts/query-keys";
+import { formatWindowRange } from "@/lib/charts/monitor-labels";
 import type { AlertView } from "@/lib/queries/monitors-alerts";
 
 const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
@@ -12,7 +13,7 @@ const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 /** Firing alerts, each with links to the window that is its evidence (and the version changes behind a regression). */
 export function AlertsPanel({ project }: { project: string }) {
   const query = useQuery({
-    queryKey: driftQueryKeys.alerts(project, "firing"),
+    queryKey: queryKeys.alerts(project, "firing"),
     queryFn: () => fetchJson<{ data: AlertView[] }>(`/api/projects/${encodeURIComponent(project)}/alerts?state=firing`),
     refetchInterval: 30_000,
   });

@@ -3,7 +3,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useJsonMutation, type FieldErrors } from "./use-json-mutation";
-import { driftQueryKeys, MONITOR_KIND_LABELS } from "@/lib/charts/drift";
+import { queryKeys } from "@/lib/charts/query-keys";
+import { MONITOR_KIND_LABELS } from "@/lib/charts/monitor-labels";
 
 const KINDS = Object.keys(MONITOR_KIND_LABELS) as Array<keyof typeof MONITOR_KIND_LABELS>;
 
@@ -96,7 +97,7 @@ export function CreateMonitorForm({ project }: { project: string }) {
     if (result) {
       setCreated(result.name);
       setForm((f) => ({ ...f, name: "" }));
-      await queryClient.invalidateQueries({ queryKey: driftQueryKeys.monitors(project) });
+      await queryClient.invalidateQueries({ queryKey: queryKeys.monitors(project) });
     }
   };
   const e = create.errors;

@@ -2,7 +2,7 @@
 
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
 import { axis, grid, tooltipStyle } from "@/components/charts/chart-theme";
-import type { DriftSeries } from "@/lib/charts/drift";
+import { type DriftSeries } from "@/lib/charts/monitor-labels";
 
 const day = (t: number) => new Date(t).toISOString().slice(5, 10);
 const fmt = (v: unknown) => (typeof v === "number" ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)) : "—");

@@ -5,7 +5,9 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
-import { defaultWindowId, driftQueryKeys, formatP, formatWindowRange, MONITOR_KIND_LABELS, prepareDriftSeries, versionChangeMarkers } from "@/lib/charts/drift";
+import { defaultWindowId, prepareDriftSeries, versionChangeMarkers } from "@/lib/charts/prepare-drift-series";
+import { queryKeys } from "@/lib/charts/query-keys";
+import { formatP, formatWindowRange, MONITOR_KIND_LABELS } from "@/lib/charts/monitor-labels";
 import { statusTone } from "@/lib/charts/regression";
 import type { MonitorView } from "@/lib/queries/monitors";
 import type { MonitorResultView } from "@/lib/queries/monitors-results";
@@ -21,12 +23,12 @@ export function MonitorDetailView({ project, monitor, initialWindow }: { project
   const pathname = usePathname();
   const base = `/api/projects/${encodeURIComponent(project)}`;
   const series = useQuery({
-    queryKey: driftQueryKeys.series(project, monitor.id),
+    queryKey: queryKeys.series(project, monitor.id),
     queryFn: () => fetchJson<{ data: MonitorResultView[] }>(`${base}/monitors/${monitor.id}/results?artefacts=0&limit=200`),
     refetchInterval: 30_000,
   });
   const changes = useQuery({
-    queryKey: driftQueryKeys.versionChanges(project),
+    queryKey: queryKeys.versionChanges(project),
     queryFn: () => fetchJson<{ data: VersionChangeView[] }>(`${base}/version-changes`),
   });
   const [picked, setPicked] = useState<string | null>(initialWindow);

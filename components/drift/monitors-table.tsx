@@ -4,7 +4,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useJsonMutation } from "./use-json-mutation";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
-import { driftQueryKeys, MONITOR_KIND_LABELS } from "@/lib/charts/drift";
+import { queryKeys } from "@/lib/charts/query-keys";
+import { MONITOR_KIND_LABELS } from "@/lib/charts/monitor-labels";
 import { statusTone } from "@/lib/charts/regression";
 import type { MonitorView } from "@/lib/queries/monitors";
 
@@ -25,7 +26,7 @@ export function MonitorsTable({ project, canWrite }: { project: string; canWrite
   const base = `/api/projects/${encodeURIComponent(project)}/monitors`;
   const queryClient = useQueryClient();
   const query = useQuery({
-    queryKey: driftQueryKeys.monitors(project),
+    queryKey: queryKeys.monitors(project),
     queryFn: () => fetchJson<{ data: MonitorView[] }>(base),
     refetchInterval: 15_000,
   });
@@ -34,12 +35,12 @@ export function MonitorsTable({ project, canWrite }: { project: string; canWrite
     const answer = await mutate.send(method, `${base}/${id}`, body);
     if (answer !== null) {
       // Show the service's answer at once (the updated monitor, or nothing after a delete), then re-read.
-      queryClient.setQueryData<{ data: MonitorView[] }>(driftQueryKeys.monitors(project), (old) =>
+      queryClient.setQueryData<{ data: MonitorView[] }>(queryKeys.monitors(project), (old) =>
         old ? { data: method === "DELETE" ? old.data.filter((m) => m.id !== id) : old.data.map((m) => (m.id === id ? (answer as MonitorView) : m)) } : old,
       );
     }
-    await queryClient.invalidateQueries({ queryKey: driftQueryKeys.monitors(project) });
-    await queryClient.invalidateQueries({ queryKey: driftQueryKeys.alerts(project, "firing") });
+    await queryClient.invalidateQueries({ queryKey: queryKeys.monitors(project) });
+    await queryClient.invalidateQueries({ queryKey: queryKeys.alerts(project, "firing") });
   };
   return (
     <section className="card" aria-labelledby="monitors-heading">

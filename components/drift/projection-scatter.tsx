@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
 import { axis, tooltipStyle } from "@/components/charts/chart-theme";
-import type { ProjectionPoint } from "@/lib/charts/drift";
+import { type ProjectionPoint } from "@/lib/charts/prepare-projection";
 
 /** Reference vs current window on the reference's first two principal components; a click opens the trace. */
 export function ProjectionScatter(props: { project: string; reference: ProjectionPoint[]; current: ProjectionPoint[] }) {

@@ -2,7 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { axis, tooltipStyle } from "@/components/charts/chart-theme";
-import type { TopicBar } from "@/lib/charts/drift";
+import { type TopicBar } from "@/lib/charts/prepare-topic-mix";
 
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
 

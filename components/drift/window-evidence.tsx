@@ -4,16 +4,13 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
-import {
-  describeEvidence,
-  driftQueryKeys,
-  formatP,
-  prepareConceptQuality,
-  prepareEmergingTopics,
-  prepareProjection,
-  prepareTopicMix,
-  projectionKinds,
-} from "@/lib/charts/drift";
+import { describeEvidence } from "@/lib/charts/describe-evidence";
+import { queryKeys } from "@/lib/charts/query-keys";
+import { formatP } from "@/lib/charts/monitor-labels";
+import { prepareConceptQuality } from "@/lib/charts/prepare-concept-quality";
+import { prepareEmergingTopics } from "@/lib/charts/prepare-emerging-topics";
+import { prepareProjection, projectionKinds } from "@/lib/charts/prepare-projection";
+import { prepareTopicMix } from "@/lib/charts/prepare-topic-mix";
 import { STATUS_LABELS, statusTone } from "@/lib/charts/regression";
 import type { MonitorView } from "@/lib/queries/monitors";
 import type { MonitorResultView } from "@/lib/queries/monitors-results";
@@ -29,7 +26,7 @@ function TraceLink({ project, traceId, children }: { project: string; traceId: s
 /** Everything stored for one window: the evidence behind its verdict and the chart data of its kind. */
 export function WindowEvidence({ project, monitor, resultId }: { project: string; monitor: MonitorView; resultId: string }) {
   const query = useQuery({
-    queryKey: driftQueryKeys.result(project, monitor.id, resultId),
+    queryKey: queryKeys.result(project, monitor.id, resultId),
     queryFn: () => fetchJson<MonitorResultView>(`/api/projects/${encodeURIComponent(project)}/monitors/${monitor.id}/results/${resultId}`),
     staleTime: Infinity, // a stored window never changes
   });

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { fetchJson } from "@/components/ui/query-state";
+import { queryKeys } from "@/lib/charts/query-keys";
 
 type Backlog = { pending: number; failed: number; oldestPendingSeconds: number | null };
 
@@ -14,7 +15,7 @@ function age(seconds: number): string {
 /** The embedding backlog, polled every 5 s: how many texts wait and how long the oldest has waited. */
 export function BacklogBadge({ project }: { project: string }) {
   const query = useQuery({
-    queryKey: ["embedding-backlog", project],
+    queryKey: queryKeys.embeddingBacklog(project),
     queryFn: () => fetchJson<Backlog>(`/api/projects/${encodeURIComponent(project)}/embedding-backlog`),
     refetchInterval: 5_000,
     staleTime: 0,

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { fetchJson } from "@/components/ui/query-state";
 import { suggestPeriod } from "@/lib/charts/data-extent";
-import { selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/charts/period";
+import { selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/period";
 import { queryKeys } from "@/lib/charts/query-keys";
 import type { DataExtent } from "@/lib/queries/data-extent";
 

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { PERIOD_PRESETS, type PeriodSelection } from "@/lib/charts/period";
+import { PERIOD_PRESETS, type PeriodSelection } from "@/lib/period";
 
 /** Today (or `offset` days from today) as a UTC day. */
 function utcDay(offset: number): string {

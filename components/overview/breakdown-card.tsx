@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
-import { selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/charts/period";
+import { selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/period";
 import { breakdownCsv } from "@/lib/charts/prepare-overview";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { formatCount, formatMs, formatPercent, formatUsd, relativeChange } from "@/lib/format";

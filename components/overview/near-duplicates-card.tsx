@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
-import { selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/charts/period";
+import { selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/period";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { formatPercent, formatUsd } from "@/lib/format";
 import type { NearDuplicates } from "@/lib/queries/near-duplicates";

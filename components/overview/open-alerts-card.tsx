@@ -4,13 +4,13 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { fetchJson } from "@/components/ui/query-state";
 import { describeOpenAlerts } from "@/lib/charts/alerts";
-import { driftQueryKeys } from "@/lib/charts/drift";
+import { queryKeys } from "@/lib/charts/query-keys";
 import type { OpenAlerts } from "@/lib/queries/open-alerts";
 
 /** The open-alerts KPI: monitors firing now (not tied to the period: an alert is open until it resolves). */
 export function OpenAlertsCard({ project }: { project: string }) {
   const query = useQuery({
-    queryKey: driftQueryKeys.openAlerts(project),
+    queryKey: queryKeys.openAlerts(project),
     queryFn: () => fetchJson<OpenAlerts>(`/api/projects/${encodeURIComponent(project)}/alerts/open`),
     refetchInterval: 30_000,
   });

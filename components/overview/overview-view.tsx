@@ -7,7 +7,7 @@ import { TrafficChart } from "@/components/charts/traffic-chart";
 import { PeriodDataNotice } from "@/components/layout/period-data-notice";
 import { PeriodPicker } from "@/components/layout/period-picker";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
-import { describeSelection, selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/charts/period";
+import { describeSelection, selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/period";
 import { prepareKpis, prepareOverviewSeries } from "@/lib/charts/prepare-overview";
 import { queryKeys } from "@/lib/charts/query-keys";
 import type { Overview } from "@/lib/queries/overview";

@@ -3,7 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
-import { driftQueryKeys, formatP } from "@/lib/charts/drift";
+import { queryKeys } from "@/lib/charts/query-keys";
+import { formatP } from "@/lib/charts/monitor-labels";
 import { prepareRegressionMetrics, STATUS_LABELS, statusTone } from "@/lib/charts/regression";
 import type { VersionChangeView } from "@/lib/queries/monitors-version-changes";
 import type { RegressionExamples } from "@/lib/queries/regression-examples";
@@ -14,8 +15,8 @@ const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 /** One version change: before/after per metric with CIs, tests and the verdict; the answers that moved the most. */
 export function RegressionDetailView({ project, id }: { project: string; id: string }) {
   const base = `/api/projects/${encodeURIComponent(project)}/version-changes/${id}`;
-  const query = useQuery({ queryKey: driftQueryKeys.versionChange(project, id), queryFn: () => fetchJson<VersionChangeView>(base) });
-  const examples = useQuery({ queryKey: driftQueryKeys.examples(project, id), queryFn: () => fetchJson<RegressionExamples>(`${base}/examples`), staleTime: 300_000 });
+  const query = useQuery({ queryKey: queryKeys.versionChange(project, id), queryFn: () => fetchJson<VersionChangeView>(base) });
+  const examples = useQuery({ queryKey: queryKeys.examples(project, id), queryFn: () => fetchJson<RegressionExamples>(`${base}/examples`), staleTime: 300_000 });
   const traceHref = (traceId: string) => `/p/${encodeURIComponent(project)}/traces/${traceId}`;
   return (
     <QueryState query={query} label="the version change">

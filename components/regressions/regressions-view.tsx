@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
-import { driftQueryKeys } from "@/lib/charts/drift";
+import { queryKeys } from "@/lib/charts/query-keys";
 import { groupVersionChanges, STATUS_LABELS, statusTone, summarizeChange } from "@/lib/charts/regression";
 import type { VersionChangeView } from "@/lib/queries/monitors-version-changes";
 
@@ -12,7 +12,7 @@ const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 /** Per (provider, model), a timeline of its version changes with their verdicts. */
 export function RegressionsView({ project }: { project: string }) {
   const query = useQuery({
-    queryKey: driftQueryKeys.versionChanges(project),
+    queryKey: queryKeys.versionChanges(project),
     queryFn: () => fetchJson<{ data: VersionChangeView[] }>(`/api/projects/${encodeURIComponent(project)}/version-changes`),
     refetchInterval: 10_000,
   });

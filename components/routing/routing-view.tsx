@@ -8,7 +8,7 @@ import { QualityCostScatter } from "@/components/charts/quality-cost-scatter";
 import { PeriodDataNotice } from "@/components/layout/period-data-notice";
 import { PeriodPicker } from "@/components/layout/period-picker";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
-import { describeSelection, selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/charts/period";
+import { describeSelection, selectionKey, selectionToSearch, type PeriodSelection } from "@/lib/period";
 import { formatBucketLabel } from "@/lib/charts/prepare-overview";
 import { pivotRoutingSeries, prepareScatter, relativeDelta, ROUTING_METRICS, type RoutingMetric } from "@/lib/charts/prepare-routing";
 import { queryKeys } from "@/lib/charts/query-keys";

@@ -5,7 +5,7 @@ import { projects } from "./projects";
  * Hourly aggregates per project / provider / model / route, so dashboards read
  * a few hundred rows instead of scanning millions of traces. Empty strings
  * stand for "not given" so the key has no NULLs. `latencyHistogram` counts
- * latencies in log-spaced buckets (lib/charts/latency-buckets.ts), from which
+ * latencies in log-spaced buckets (lib/queries/latency-buckets.ts), from which
  * p50/p95 of any range of hours can be read.
  *
  * Rows are replaced, never incremented: the rollup job (lib/jobs/rollup.ts)

@@ -1,4 +1,4 @@
-import type { PeriodSelection } from "./period";
+import type { PeriodSelection } from "@/lib/period";
 
 const DAY = 86_400_000;
 

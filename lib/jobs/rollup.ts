@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database, DatabaseHandle } from "@/db/client";
-import { LATENCY_BUCKET_COUNT, latencyBucketSql } from "@/lib/charts/latency-buckets";
+import { LATENCY_BUCKET_COUNT, latencyBucketSql } from "@/lib/queries/latency-buckets";
 import type { PeriodicTask } from "./runner";
 
 export type RollupStats = { claimed: number; hours: number };

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import type { Period } from "@/lib/charts/period";
+import type { Period } from "@/lib/period";
 
 export type DataExtent = {
   /** Start time of the project's first and latest trace (null when it has none). */

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { previousPeriod, type Period } from "@/lib/charts/period";
+import { previousPeriod, type Period } from "@/lib/period";
 import { selectRows } from "./overview-rollups";
 
 /** Cosine similarity at or above which two prompts count as the same question. */

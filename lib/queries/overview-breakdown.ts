@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { previousPeriod, type Period } from "@/lib/charts/period";
+import { previousPeriod, type Period } from "@/lib/period";
 import { histogramSumColumns, metricsOf, selectRows, totalsColumns, totalsFromRow, type Dimension, type RollupMetrics } from "./overview-rollups";
 
 export type BreakdownRow = RollupMetrics & {

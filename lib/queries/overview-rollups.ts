@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { LATENCY_BUCKET_COUNT, quantileFromHistogram } from "@/lib/charts/latency-buckets";
+import { LATENCY_BUCKET_COUNT, quantileFromHistogram } from "@/lib/queries/latency-buckets";
 
 /** Rows of a raw query, on either driver. */
 export async function selectRows<T>(db: Database, query: SQL): Promise<T[]> {

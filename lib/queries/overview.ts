@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { previousPeriod, seriesUnit, type Period } from "@/lib/charts/period";
+import { previousPeriod, seriesUnit, type Period } from "@/lib/period";
 import {
   histogramSumColumns,
   metricsOf,

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import type { Period } from "@/lib/charts/period";
+import type { Period } from "@/lib/period";
 import { evenSampleSql, projectEmbeddingModel } from "./near-duplicates";
 
 /** Prompts sampled per period for the matched comparison. */

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { seriesUnit, type Period } from "@/lib/charts/period";
+import { seriesUnit, type Period } from "@/lib/period";
 import { histogramSumColumns, metricsOf, selectRows, totalsColumns, totalsFromRow, type RollupMetrics } from "./overview-rollups";
 
 export type RoutingDimension = "model" | "route";

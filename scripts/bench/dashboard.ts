@@ -17,7 +17,7 @@ import { chromium } from "@playwright/test";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { ensureEmbeddingModel } from "@/db/embedding-index";
 import { runMigrations } from "@/db/migrate";
-import { resolvePeriod } from "@/lib/charts/period";
+import { resolvePeriod } from "@/lib/period";
 import { drainRollups } from "@/lib/jobs/rollup";
 import { getNearDuplicates } from "@/lib/queries/near-duplicates";
 import { getOverview } from "@/lib/queries/overview";
@@ -26,7 +26,7 @@ import { getRouting } from "@/lib/queries/routing";
 import { getMatchedComparison } from "@/lib/queries/routing-matched";
 import { searchTraces } from "@/lib/queries/traces-list";
 import { applyBootstrap } from "@/lib/services/bootstrap";
-import { createScratchDatabase } from "../../tests/scratch-database";
+import { createScratchDatabase } from "../../testing/scratch-database";
 import { benchRow, isQuick, writeBenchSection, type BenchRow } from "./results";
 
 const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";

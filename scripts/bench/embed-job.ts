@@ -20,7 +20,7 @@ import { analyzeGrowingTables } from "@/lib/jobs/analyze";
 import { nearestTraces } from "@/lib/queries/nearest-traces";
 import { parseNativeBatch } from "@/lib/ingest/validate-native";
 import { recordTraces } from "@/lib/services/traces/record-traces";
-import { createScratchDatabase } from "../../tests/scratch-database";
+import { createScratchDatabase } from "../../testing/scratch-database";
 import { defaultMiniLmOptions, ensureMiniLmShapedModel } from "../models/build-minilm-shaped";
 import { benchRow, isQuick, writeBenchSection } from "./results";
 

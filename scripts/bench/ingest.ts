@@ -9,7 +9,7 @@
 //   fresh database is created and dropped. Needs `npx next build` first.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { startApp, TEST_KEY, TEST_PROJECT } from "../../tests/http/server";
+import { startApp, TEST_KEY, TEST_PROJECT } from "../../testing/app-server";
 import { benchRow, isQuick, writeBenchSection } from "./results";
 
 process.env.TEST_DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/postgres";

@@ -17,9 +17,9 @@
 // server; BENCH_LOAD_DATABASES=pglite or postgres for one). Baselines from the
 // same run: the 1-connection level for throughput, probes of the idle server
 // for health latency. Needs `npx next build` first.
-import { startApp } from "../../tests/http/server";
-import { signIn } from "../../tests/http/tenants";
-import { formatLevel, probeHealth, probeRoutes, runLoadLevel, startBackfill, type LevelResult, type LoadKind, type ProbeStats } from "../../tests/http/load-tools";
+import { startApp } from "../../testing/app-server";
+import { formatLevel, probeHealth, probeRoutes, runLoadLevel, startBackfill, type LevelResult, type LoadKind, type ProbeStats } from "../../testing/load-tools";
+import { signIn } from "../../testing/session";
 import { benchRow, isQuick, writeBenchSection, type BenchRow, type BenchTable } from "./results";
 
 process.env.TEST_DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/postgres";

@@ -26,7 +26,7 @@ import { runMonitorWindow } from "@/lib/monitors/run";
 import { assignTopics, evaluateTopicDrift, fitTopics } from "@/lib/monitors/topics";
 import { compareVersions } from "@/lib/monitors/version-compare";
 import { windowsAt } from "@/lib/monitors/windows";
-import { createScratchDatabase } from "../../tests/scratch-database";
+import { createScratchDatabase } from "../../testing/scratch-database";
 import { benchRow, isQuick, writeBenchSection, type BenchRow } from "./results";
 
 const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";

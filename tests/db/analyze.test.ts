@@ -3,7 +3,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { projects } from "@/db/schema";
 import { analyzeGrowingTables } from "@/lib/jobs/analyze";
 import { recordTraces } from "@/lib/services/traces/record-traces";
-import { minimalTrace } from "../fixtures/trace";
+import { minimalTrace } from "../../testing/fixtures/trace";
 import { dbTargets } from "./targets";
 
 const trace = (i: number) => minimalTrace(`a-${i}`, { prompt: `question ${i}`, response: `answer ${i}`, scores: { s: 1 } });

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { projects } from "@/db/schema";
 import { suggestPeriod } from "@/lib/charts/data-extent";
-import { resolvePeriod } from "@/lib/charts/period";
+import { resolvePeriod } from "@/lib/period";
 import { getDataExtent } from "@/lib/queries/data-extent";
 import { recordTraces } from "@/lib/services/traces/record-traces";
-import { minimalTrace } from "../fixtures/trace";
+import { minimalTrace } from "../../testing/fixtures/trace";
 import { dbTargets } from "./targets";
 
 describe.each(dbTargets())("data extent on $name", (target) => {

@@ -8,7 +8,7 @@ import { drainEvalBacklog, runEvalBatch } from "@/lib/jobs/evaluate";
 import { addDatasetItems, createDataset } from "@/lib/services/datasets/datasets";
 import { backfillEvaluator, createEvaluator, updateEvaluator } from "@/lib/services/evaluators/evaluators";
 import { recordTraces } from "@/lib/services/traces/record-traces";
-import { minimalTrace } from "../fixtures/trace";
+import { minimalTrace } from "../../testing/fixtures/trace";
 import { dbTargets } from "./targets";
 
 const GOLDEN = [

@@ -11,7 +11,7 @@ import { closeOpenGenerations } from "@/lib/services/langfuse/close-open-generat
 import { ingestLangfuseBatch } from "@/lib/services/langfuse/ingest-langfuse";
 import { recordScores } from "@/lib/services/scores/record-scores";
 import { recordTraces } from "@/lib/services/traces/record-traces";
-import { minimalTrace } from "../fixtures/trace";
+import { minimalTrace } from "../../testing/fixtures/trace";
 import { dbTargets } from "./targets";
 
 const T0 = Date.parse("2026-11-20T10:00:00.000Z");

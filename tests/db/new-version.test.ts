@@ -6,7 +6,7 @@ import { startRunner } from "@/lib/jobs/runner";
 import { detectNewVersions } from "@/lib/monitors/new-versions";
 import { listVersionChanges } from "@/lib/queries/monitors-version-changes";
 import { recordTraces } from "@/lib/services/traces/record-traces";
-import { minimalTrace } from "../fixtures/trace";
+import { minimalTrace } from "../../testing/fixtures/trace";
 import { dbTargets } from "./targets";
 
 let serial = 0;

@@ -10,7 +10,7 @@ import { requestRepricing } from "@/lib/services/prices/request-repricing";
 import { recordTraces } from "@/lib/services/traces/record-traces";
 import { ingestNativeBatch } from "@/lib/services/traces/ingest";
 import { DEFAULT_REDACTION } from "@/lib/ingest/redact";
-import { minimalTrace } from "../fixtures/trace";
+import { minimalTrace } from "../../testing/fixtures/trace";
 import { dbTargets } from "./targets";
 
 type CostRow = { external_id: string; cost_usd: string | null; cost_source: string | null; price_table_version: string | null; cached_input_tokens: number | null; reasoning_tokens: number | null };

@@ -3,7 +3,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { projects } from "@/db/schema";
 import { getTrace } from "@/lib/queries/traces-read";
 import { recordTraces } from "@/lib/services/traces/record-traces";
-import { minimalTrace } from "../fixtures/trace";
+import { minimalTrace } from "../../testing/fixtures/trace";
 import { dbTargets } from "./targets";
 
 const trace = (externalId: string) => minimalTrace(externalId);

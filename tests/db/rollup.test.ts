@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { ensureEmbeddingModel } from "@/db/embedding-index";
 import { projects } from "@/db/schema";
-import { histogramOf, latencyBucket, latencyBucketBounds, quantileFromHistogram } from "@/lib/charts/latency-buckets";
+import { histogramOf, latencyBucket, latencyBucketBounds, quantileFromHistogram } from "@/lib/queries/latency-buckets";
 import type { NormalizedTrace } from "@/lib/ingest/types";
 import { runRetentionBatch } from "@/lib/jobs/retention";
 import { drainRollups, runRollupBatch } from "@/lib/jobs/rollup";

@@ -1,6 +1,6 @@
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { createScratchDatabase } from "../scratch-database";
+import { createScratchDatabase } from "../../testing/scratch-database";
 
 /**
  * The databases every database test runs against: an in-memory PGlite always,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appTargets, startApp, TEST_KEY, type RunningApp } from "./server";
+import { appTargets, startApp, TEST_KEY, type RunningApp } from "../../testing/app-server";
 import { ADMIN, discoverRoutes, keyFetch, sessionFetch, setUpTenants, signIn, trace, type Tenants } from "./tenants";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);

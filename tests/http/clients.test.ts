@@ -12,7 +12,7 @@ import type { ExportResult } from "@opentelemetry/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSnippets, runSnippet } from "../clients/snippets";
 import { FAKE_ANSWER, startFakeOpenAi, type FakeOpenAi } from "../fake-openai";
-import { appTargets, startApp, TEST_KEY, TEST_PROJECT, type RunningApp } from "./server";
+import { appTargets, startApp, TEST_KEY, TEST_PROJECT, type RunningApp } from "../../testing/app-server";
 
 const auth = { Authorization: `Bearer ${TEST_KEY}` };
 const SYSTEM = "You answer billing questions in one sentence.";

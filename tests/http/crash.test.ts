@@ -5,8 +5,8 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
-import { appTargets, startApp, startWorker, TEST_PROJECT, type RunningApp, type RunningWorker } from "./server";
-import { apiHeaders, nativeTrace, startIngestLoad, waitFor } from "./traffic";
+import { appTargets, startApp, startWorker, TEST_PROJECT, type RunningApp, type RunningWorker } from "../../testing/app-server";
+import { apiHeaders, nativeTrace, startIngestLoad, waitFor } from "../../testing/traffic";
 
 const heavy = process.env.DRIFTLINE_HEAVY_TESTS === "1";
 const LEASE_SECONDS = "3";

@@ -6,7 +6,7 @@ import pg from "pg";
 import { expect } from "vitest";
 import type { ExpectedTrace } from "./fuzz-native";
 import { RULES } from "./fuzz-rules";
-import { TEST_KEY, TEST_PROJECT, type RunningApp } from "./server";
+import { TEST_KEY, TEST_PROJECT, type RunningApp } from "../../testing/app-server";
 
 export const ADMIN = { email: "http-admin@example.com", password: "http suite password" };
 const auth = { Authorization: `Bearer ${TEST_KEY}` };

@@ -26,7 +26,7 @@ import {
 import { malformedRequest } from "./fuzz-malformed";
 import { encodeOtlpJson, encodeOtlpProtobuf, holdsLoneSurrogate, otlpRequest, type OtlpSpanCase } from "./fuzz-otlp";
 import { RULES, storedString } from "./fuzz-rules";
-import { appTargets, startApp, TEST_KEY, type RunningApp } from "./server";
+import { appTargets, startApp, TEST_KEY, type RunningApp } from "../../testing/app-server";
 
 const HEAVY = process.env.DRIFTLINE_HEAVY_TESTS === "1";
 const SEED = Number(process.env.DRIFTLINE_FUZZ_SEED ?? 20_261_128);

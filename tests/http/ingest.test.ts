@@ -6,7 +6,7 @@ import { OTLPTraceExporter as OtlpProtoExporter } from "@opentelemetry/exporter-
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appTargets, startApp, TEST_KEY, type RunningApp } from "./server";
+import { appTargets, startApp, TEST_KEY, type RunningApp } from "../../testing/app-server";
 
 const auth = { Authorization: `Bearer ${TEST_KEY}` };
 const json = { ...auth, "Content-Type": "application/json" };

@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { Langfuse } from "langfuse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PYTHON_GENERATION_ID, pythonSdkBatch } from "../fixtures/langfuse-python-batch";
-import { appTargets, startApp, TEST_KEY, TEST_PROJECT, type RunningApp } from "./server";
+import { PYTHON_GENERATION_ID, pythonSdkBatch } from "../../testing/fixtures/langfuse-python-batch";
+import { appTargets, startApp, TEST_KEY, TEST_PROJECT, type RunningApp } from "../../testing/app-server";
 
 const bearer = { Authorization: `Bearer ${TEST_KEY}` };
 const basic = (user: string, key: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${key}`).toString("base64")}` });

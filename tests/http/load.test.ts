@@ -5,8 +5,8 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
-import { appTargets, startApp, TEST_PROJECT, type RunningApp } from "./server";
-import { formatLevel, probeHealth, runLoadLevel, startBackfill, type LevelResult } from "./load-tools";
+import { appTargets, startApp, TEST_PROJECT, type RunningApp } from "../../testing/app-server";
+import { formatLevel, probeHealth, runLoadLevel, startBackfill, type LevelResult } from "../../testing/load-tools";
 
 const heavy = process.env.DRIFTLINE_HEAVY_TESTS === "1";
 const env = { DRIFTLINE_DEMO: "0", EMBEDDING_MODEL: "driftline-glove-100d" };

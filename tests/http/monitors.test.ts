@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appTargets, startApp, TEST_KEY, type RunningApp } from "./server";
+import { appTargets, startApp, TEST_KEY, type RunningApp } from "../../testing/app-server";
 
 const auth = { Authorization: `Bearer ${TEST_KEY}` };
 const json = { ...auth, "Content-Type": "application/json" };

@@ -3,9 +3,9 @@
 // stopped database would — without stopping the server other tests share.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
-import { startApp, TEST_PROJECT, type RunningApp } from "./server";
+import { startApp, TEST_PROJECT, type RunningApp } from "../../testing/app-server";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
-import { apiHeaders, nativeTrace, startIngestLoad, waitFor } from "./traffic";
+import { apiHeaders, nativeTrace, startIngestLoad, waitFor } from "../../testing/traffic";
 
 function batch(prefix: string, size = 10) {
   const now = Date.now();

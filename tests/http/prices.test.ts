@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appTargets, startApp, TEST_KEY, type RunningApp } from "./server";
+import { appTargets, startApp, TEST_KEY, type RunningApp } from "../../testing/app-server";
 
 const json = { Authorization: `Bearer ${TEST_KEY}`, "Content-Type": "application/json" };
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appTargets, startApp, type RunningApp } from "./server";
+import { appTargets, startApp, type RunningApp } from "../../testing/app-server";
 import { B_MARK, bravoTrace, discoverRoutes, keyFetch, sessionFetch, setUpTenants, trace, type Tenants } from "./tenants";
 
 /**

@@ -1,30 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { TEST_KEY, TEST_PROJECT, type RunningApp } from "./server";
+import { TEST_KEY, TEST_PROJECT, type RunningApp } from "../../testing/app-server";
 
 export const ADMIN = { email: "http-admin@example.com", password: "http suite password" };
 
 /** Every string of project B carries this, so a leak anywhere is found by one search. */
 export const B_MARK = "zqxbravo";
 
-export type Session = { cookie: string; setCookie: string[] };
-
-/** Signs in through next-auth's credentials form, as the login page does, and returns the session cookie. */
-export async function signIn(app: RunningApp, email: string, password: string): Promise<Session> {
-  const csrf = await fetch(`${app.url}/api/auth/csrf`);
-  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await fetch(`${app.url}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: csrfCookie },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true", callbackUrl: app.url }),
-  });
-  const setCookie = response.headers.getSetCookie();
-  const session = setCookie.find((c) => /^(__Secure-)?next-auth\.session-token=/.test(c));
-  if (!session) throw new Error(`sign-in of ${email} failed: HTTP ${response.status}`);
-  return { cookie: session.split(";")[0]!, setCookie };
-}
+export { signIn, type Session } from "../../testing/session";
+import { signIn, type Session } from "../../testing/session";
 
 /** A same-origin JSON request with a session, as the dashboard's own fetches are. */
 export function sessionFetch(app: RunningApp, session: Session | null, route: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { FirstTrace } from "@/components/overview/first-trace";
 import { OverviewView } from "@/components/overview/overview-view";
-import { periodSelectionOrDefault, resolvePeriod, selectionKey } from "@/lib/charts/period";
+import { periodSelectionOrDefault, resolvePeriod, selectionKey } from "@/lib/period";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
 import { getOverview } from "@/lib/queries/overview";

@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import { getProjectAccess, requireApiUser, type ProjectAccess } from "@/lib/auth/current-user";
 import { errorResponse } from "@/lib/http/errors";
-import { parsePeriodSelection, resolvePeriod, type Period } from "@/lib/charts/period";
+import { parsePeriodSelection, resolvePeriod, type Period } from "@/lib/period";
 import type { ServiceContext } from "@/lib/services/context";
 import { CrossOriginError, PayloadError, ValidationError } from "@/lib/errors";
 import { getDatabase } from "@/lib/server/database";

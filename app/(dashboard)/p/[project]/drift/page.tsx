@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { DriftView } from "@/components/drift/drift-view";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
 import { can } from "@/lib/auth/roles";
-import { driftQueryKeys } from "@/lib/charts/drift";
+import { queryKeys } from "@/lib/charts/query-keys";
 import { listMonitors } from "@/lib/queries/monitors";
 import { listAlerts } from "@/lib/queries/monitors-alerts";
 import { makeQueryClient } from "@/lib/query-client";
@@ -18,8 +18,8 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
   const { db } = await getDatabase();
   const [monitors, alerts] = await Promise.all([listMonitors(db, access.project.id), listAlerts(db, access.project.id, { state: "firing" })]);
   const queryClient = makeQueryClient();
-  queryClient.setQueryData(driftQueryKeys.monitors(project), { data: monitors });
-  queryClient.setQueryData(driftQueryKeys.alerts(project, "firing"), { data: alerts });
+  queryClient.setQueryData(queryKeys.monitors(project), { data: monitors });
+  queryClient.setQueryData(queryKeys.alerts(project, "firing"), { data: alerts });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <DriftView project={project} canWrite={can(access.role, "monitors.write")} />

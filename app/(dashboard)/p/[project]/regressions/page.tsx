@@ -2,7 +2,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { RegressionsView } from "@/components/regressions/regressions-view";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
-import { driftQueryKeys } from "@/lib/charts/drift";
+import { queryKeys } from "@/lib/charts/query-keys";
 import { listVersionChanges } from "@/lib/queries/monitors-version-changes";
 import { makeQueryClient } from "@/lib/query-client";
 import { getDatabase } from "@/lib/server/database";
@@ -15,7 +15,7 @@ export default async function RegressionsPage({ params }: { params: Promise<{ pr
   const access = await getProjectAccess(await requireUser(), project);
   const { db } = await getDatabase();
   const queryClient = makeQueryClient();
-  queryClient.setQueryData(driftQueryKeys.versionChanges(project), { data: await listVersionChanges(db, access.project.id) });
+  queryClient.setQueryData(queryKeys.versionChanges(project), { data: await listVersionChanges(db, access.project.id) });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <RegressionsView project={project} />

@@ -1,7 +1,7 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { RoutingView } from "@/components/routing/routing-view";
-import { periodSelectionOrDefault, resolvePeriod, selectionKey } from "@/lib/charts/period";
+import { periodSelectionOrDefault, resolvePeriod, selectionKey } from "@/lib/period";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
 import { getRouting } from "@/lib/queries/routing";

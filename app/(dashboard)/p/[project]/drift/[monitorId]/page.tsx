@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { MonitorDetailView } from "@/components/drift/monitor-detail-view";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
-import { driftQueryKeys } from "@/lib/charts/drift";
+import { queryKeys } from "@/lib/charts/query-keys";
 import { getMonitor } from "@/lib/queries/monitors";
 import { listMonitorResults } from "@/lib/queries/monitors-results";
 import { listVersionChanges } from "@/lib/queries/monitors-version-changes";
@@ -31,8 +31,8 @@ export default async function MonitorPage({
     listVersionChanges(db, access.project.id),
   ]);
   const queryClient = makeQueryClient();
-  queryClient.setQueryData(driftQueryKeys.series(project, monitor.id), { data: results });
-  queryClient.setQueryData(driftQueryKeys.versionChanges(project), { data: changes });
+  queryClient.setQueryData(queryKeys.series(project, monitor.id), { data: results });
+  queryClient.setQueryData(queryKeys.versionChanges(project), { data: changes });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <MonitorDetailView project={project} monitor={monitor} initialWindow={typeof window === "string" && /^[0-9a-f-]{36}$/i.test(window) ? window : null} />

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { RegressionDetailView } from "@/components/regressions/regression-detail-view";
 import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
-import { driftQueryKeys } from "@/lib/charts/drift";
+import { queryKeys } from "@/lib/charts/query-keys";
 import { getVersionChange } from "@/lib/queries/monitors-version-changes";
 import { makeQueryClient } from "@/lib/query-client";
 import { getDatabase } from "@/lib/server/database";
@@ -18,7 +18,7 @@ export default async function RegressionPage({ params }: { params: Promise<{ pro
   const change = await getVersionChange(db, access.project.id, id);
   if (!change) notFound();
   const queryClient = makeQueryClient();
-  queryClient.setQueryData(driftQueryKeys.versionChange(project, id), JSON.parse(JSON.stringify(change)));
+  queryClient.setQueryData(queryKeys.versionChange(project, id), JSON.parse(JSON.stringify(change)));
   // The example pairs take one pgvector query per sampled answer: they stream in on the client.
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

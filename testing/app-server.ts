@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createScratchDatabase, type ScratchDatabase } from "../scratch-database";
+import { createScratchDatabase, type ScratchDatabase } from "./scratch-database";
 
 export const TEST_KEY = "dl_http_suite_key_0123456789abcdef";
 export const TEST_PROJECT = "http-suite";

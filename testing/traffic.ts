@@ -1,4 +1,4 @@
-import { TEST_KEY } from "./server";
+import { TEST_KEY } from "./app-server";
 
 export const apiHeaders = { Authorization: `Bearer ${TEST_KEY}`, "Content-Type": "application/json" };
 
