@@ -74,8 +74,8 @@ module.exports = {
     room(
       "services-mutate",
       "^lib/services/",
-      ["^db/", "^lib/ingest/", "^lib/auth/", "^lib/monitors/", "^lib/queries/", "^lib/embeddings/", LOW],
-      "lib/services: every mutation. Beyond the plan's db/ingest/errors it uses lib/auth (roles and key digests when it authorises), lib/monitors (a monitor's config is validated by its kind), lib/queries (a mutation answers with the row as the read API shows it) and lib/embeddings (model names).",
+      ["^db/", "^lib/ingest/", "^lib/auth/", "^lib/monitors/", "^lib/evals/", "^lib/net/", "^lib/queries/", "^lib/embeddings/", LOW],
+      "lib/services: every mutation. Beyond the plan's db/ingest/errors it uses lib/auth (roles and key digests when it authorises), lib/monitors and lib/evals (a monitor's config and an evaluator's settings are validated by their kind), lib/net (a webhook or LLM address is checked when it is stored), lib/queries (a mutation answers with the row as the read API shows it) and lib/embeddings (model names).",
     ),
     room(
       "monitors-orchestrate",
