@@ -7,6 +7,7 @@ export * from "./embedding-backlog";
 export * from "./embedding-models";
 export * from "./embeddings";
 export * from "./langfuse";
+export * from "./llm-connections";
 export * from "./memberships";
 export * from "./monitor-results";
 export * from "./model-versions-seen";
