@@ -7,6 +7,7 @@ const PERMISSIONS = {
   "alerts.write": ["admin", "engineer"],
   "keys.write": ["admin", "engineer"],
   "prices.write": ["admin", "engineer"],
+  "llm.write": ["admin", "engineer"],
   "members.write": ["admin"],
   "project.write": ["admin"],
 } as const satisfies Record<string, readonly ProjectRole[]>;
