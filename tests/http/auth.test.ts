@@ -39,6 +39,10 @@ function mutationBody(route: string, method: string): unknown {
     "PUT /api/projects/[project]/prices": { model: "viewer-model", inputPerMillion: 1, outputPerMillion: 1 },
     "DELETE /api/projects/[project]/prices/[id]": undefined,
     "POST /api/projects/[project]/prices/reprice": { model: "viewer-model" },
+    "POST /api/projects/[project]/llm-connections": { name: "viewer judge", baseUrl: "https://viewer.invalid/v1", model: "m" },
+    "PATCH /api/projects/[project]/llm-connections/[id]": { name: "renamed by a viewer" },
+    "DELETE /api/projects/[project]/llm-connections/[id]": undefined,
+    "POST /api/projects/[project]/llm-connections/[id]/test": {},
   };
   const key = `${method} ${route}`;
   if (!(key in bodies)) throw new Error(`no role-check case for ${key}: add one to mutationBody`);

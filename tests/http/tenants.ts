@@ -93,6 +93,7 @@ export type Tenants = {
     monitorId: string;
     channelId: string;
     priceId: string;
+    llmConnectionId: string;
   };
   admin: Session;
 };
@@ -147,6 +148,10 @@ export async function setUpTenants(app: RunningApp): Promise<Tenants> {
     await keyFetch(app, bKey.key, "/api/v1/prices", { method: "PUT", body: { provider: B_MARK, model: `${B_MARK}-model`, inputPerMillion: 1, outputPerMillion: 2 } }),
     201,
   );
+  const llmConnection = await json<{ id: string }>(
+    await keyFetch(app, bKey.key, "/api/v1/llm-connections", { method: "POST", body: { name: `${B_MARK} judge`, baseUrl: `https://${B_MARK}.invalid/v1`, model: `${B_MARK}-model` } }),
+    201,
+  );
 
   return {
     admin,
@@ -169,6 +174,7 @@ export async function setUpTenants(app: RunningApp): Promise<Tenants> {
       monitorId: monitor.id,
       channelId: channel.id,
       priceId: price.id,
+      llmConnectionId: llmConnection.id,
     },
   };
 }
