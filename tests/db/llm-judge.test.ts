@@ -81,7 +81,7 @@ describe.each(dbTargets())("LLM connections and the judge on $name", (target) =>
       createLlmConnection({ ctx: ctx(), input: { projectId, body: { name: "", baseUrl: "ftp://x", model: "m", headers: { Host: "x" }, extra: 1 } } }),
       ValidationError,
     )) as ValidationError;
-    expect(bad.details.map((d) => d.path).sort()).toEqual(["baseUrl", "extra", "headers.Host", "name"]);
+    expect(bad.details!.map((d) => d.path).sort()).toEqual(["baseUrl", "extra", "headers.Host", "name"]);
     await createLlmConnection({ ctx: ctx(), input: { projectId, body: { name: "dup", baseUrl: fake.baseUrl, model: "m" } } });
     await failsWith(createLlmConnection({ ctx: ctx(), input: { projectId, body: { name: "dup", baseUrl: fake.baseUrl, model: "m" } } }), ConflictError);
     // The same name in another project is another connection.
