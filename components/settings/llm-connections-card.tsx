@@ -137,7 +137,7 @@ export function LlmConnectionsCard({ project, connections, canWrite }: { project
                           </div>
                         ) : (
                           <div role="alert" className="field-error" data-testid="llm-test-result">
-                            {test.error.status !== null ? `HTTP ${test.error.status}: ` : ""}
+                            {test.error.status !== null && !test.error.message.startsWith(`HTTP ${test.error.status}`) ? `HTTP ${test.error.status}: ` : ""}
                             {test.error.message}
                           </div>
                         )
