@@ -70,6 +70,8 @@ export const traces = pgTable(
     sessionId: text("session_id"),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
+    /** Retrieved contexts `[{ content, id, source, score }]` in retrieval order; null when none were sent. */
+    contexts: jsonb("contexts").$type<Array<{ content: string; id: string | null; source: string | null; score: number | null }>>(),
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.id] }),

@@ -183,6 +183,7 @@ function toNormalizedTrace(t: NativeTraceParsed, externalId: string, receivedAt:
     tags: t.tags ?? [],
     metadata: t.metadata ?? {},
     scores: t.scores ?? {},
+    ...(t.contexts?.length ? { contexts: t.contexts.map((c) => ({ content: c.content, id: c.id ?? null, source: c.source ?? null, score: c.score ?? null })) } : {}),
   };
 }
 

@@ -33,6 +33,8 @@ export type TraceView = {
   tags: string[];
   metadata: unknown;
   scores: Record<string, number>;
+  /** Retrieved contexts in retrieval order ([] when none were sent). */
+  contexts: Array<{ content: string; id: string | null; source: string | null; score: number | null }>;
 };
 
 function toView(row: Trace, traceScores: Array<{ name: string; value: number }>): TraceView {
@@ -65,6 +67,7 @@ function toView(row: Trace, traceScores: Array<{ name: string; value: number }>)
     tags: row.tags,
     metadata: row.metadata,
     scores: Object.fromEntries(traceScores.map((s) => [s.name, s.value])),
+    contexts: row.contexts ?? [],
   };
 }
 
