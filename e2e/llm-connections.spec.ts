@@ -21,9 +21,9 @@ test("an LLM connection is added, tested (answer and exact error), edited and de
   await expect(card.getByText("No LLM connections yet.")).toBeVisible();
 
   const form = card.getByRole("form", { name: "Add an LLM connection" });
-  await form.getByLabel("Name").fill("judge");
+  await form.getByLabel("Name", { exact: true }).fill("judge");
   await form.getByLabel("Base URL").fill("not a url");
-  await form.getByLabel("Model").fill("gpt-4o-mini");
+  await form.getByLabel("Model", { exact: true }).fill("gpt-4o-mini");
   await form.getByLabel("API key (optional)").fill(KEY);
   await form.getByRole("button", { name: "Add connection" }).click();
   await expect(form.getByText("must be an http(s) URL", { exact: false })).toBeVisible();
@@ -46,7 +46,7 @@ test("an LLM connection is added, tested (answer and exact error), edited and de
 
   await row.getByRole("button", { name: "Edit" }).click();
   const edit = card.getByRole("form", { name: "Edit the LLM connection" });
-  await edit.getByLabel("Model").fill("gpt-4o");
+  await edit.getByLabel("Model", { exact: true }).fill("gpt-4o");
   await edit.getByRole("button", { name: "Save connection" }).click();
   await expect(row).toContainText("gpt-4o");
   await expect(row).toContainText("…9b2d"); // an empty key box keeps the key
