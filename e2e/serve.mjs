@@ -21,6 +21,9 @@ const env = {
   // The bundled offline model: no download, fast enough to embed the demo within seconds.
   EMBEDDING_MODEL: "driftline-glove-100d",
   NEXTAUTH_SECRET: "e2e-secret-not-for-production",
+  // LLM connections: keys are sealed with this; the suite's fake provider listens on loopback.
+  DRIFTLINE_SECRET_KEY: process.env.DRIFTLINE_SECRET_KEY ?? "e2e-secret-box-key-not-for-production-0123",
+  DRIFTLINE_ALLOW_PRIVATE_LLM: "1",
   NEXTAUTH_URL: `http://localhost:${port}`,
 };
 delete env.DATABASE_URL;

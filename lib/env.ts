@@ -48,6 +48,8 @@ const envSchema = z
       z.string().regex(/^[1-9]\d{0,4}$/, "must be a whole number of traces per day from 1 to 99999").transform(Number).optional(),
     ),
     DRIFTLINE_ALLOW_PRIVATE_WEBHOOKS: optionalString.pipe(z.enum(["0", "1", "true", "false"], "must be 1 or 0").optional()),
+    DRIFTLINE_ALLOW_PRIVATE_LLM: optionalString.pipe(z.enum(["0", "1", "true", "false"], "must be 1 or 0").optional()),
+    DRIFTLINE_SECRET_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters (e.g. openssl rand -base64 32)").optional()),
     DRIFTLINE_JOBS: optionalString.pipe(z.enum(["on", "off"], "must be on or off").optional()),
     DRIFTLINE_STATS_THREAD: optionalString.pipe(z.enum(["on", "off"], "must be on or off").optional()),
     DRIFTLINE_RATE_LIMIT: optionalString.pipe(

@@ -9,6 +9,7 @@ export * from "./embedding-models";
 export * from "./embeddings";
 export * from "./evaluators";
 export * from "./langfuse";
+export * from "./llm-connections";
 export * from "./memberships";
 export * from "./monitor-results";
 export * from "./model-versions-seen";

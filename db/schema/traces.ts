@@ -72,6 +72,8 @@ export const traces = pgTable(
     metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
     /** The answer the client expected (native `expectedOutput`, OTLP `driftline.expected_output`): reference-based evaluators' reference. */
     expectedOutput: text("expected_output"),
+    /** Retrieved contexts `[{ content, id, source, score }]` in retrieval order; null when none were sent. */
+    contexts: jsonb("contexts").$type<Array<{ content: string; id: string | null; source: string | null; score: number | null }>>(),
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.id] }),

@@ -8,6 +8,7 @@ const PERMISSIONS = {
   "keys.write": ["admin", "engineer"],
   "prices.write": ["admin", "engineer"],
   "evals.write": ["admin", "engineer"],
+  "llm.write": ["admin", "engineer"],
   "members.write": ["admin"],
   "project.write": ["admin"],
 } as const satisfies Record<string, readonly ProjectRole[]>;

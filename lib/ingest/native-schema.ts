@@ -21,6 +21,9 @@ export const NATIVE_LIMITS = {
   maxScores: 100,
   maxScoreNameLength: 128,
   maxMetadataBytes: 32_768,
+  /** Retrieved contexts (RAG) per trace, and the characters of one context's content. */
+  maxContexts: 50,
+  maxContextLength: 32_768,
   /** The metadata object itself is level 1. */
   maxMetadataDepth: 5,
   /**
@@ -282,6 +285,16 @@ export type NativeSchemaOptions = {
 /** The token-part refinements run beside the object's own issues, so the value may not be an object at all. */
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object";
 
+/** One retrieved context: the text the model was given, with its retriever's id, source and score when known. */
+export const contextSchema = z.strictObject({
+  content: sanitized(NATIVE_LIMITS.maxContextLength),
+  id: sanitized(NATIVE_LIMITS.maxLabelLength).nullish(),
+  source: sanitized(NATIVE_LIMITS.maxLabelLength).nullish(),
+  score: z.number("must be a number").refine(Number.isFinite, "must be a finite number").nullish(),
+});
+
+const contextsSchema = z.array(contextSchema, "must be an array of { content, id?, source?, score? }").max(NATIVE_LIMITS.maxContexts, `must hold at most ${NATIVE_LIMITS.maxContexts} contexts`);
+
 export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
   const now = options.now ?? Date.now;
   return z
@@ -312,6 +325,7 @@ export function createNativeTraceSchema(options: NativeSchemaOptions = {}) {
       scores: scoresSchema.nullish(),
       /** The expected answer: the reference of reference-based evaluators (docs/evaluations.md). */
       expectedOutput: text.nullish(),
+      contexts: contextsSchema.nullish(),
     })
     .refine((t) => t.ttftMs == null || t.latencyMs == null || t.ttftMs <= t.latencyMs, {
       path: ["ttftMs"],

@@ -321,7 +321,7 @@ function redactTraceText(text: TraceText | null, options: RedactionOptions, coun
 
 /**
  * Redacts what a trace says: prompt and response (message contents and parts),
- * the error text and metadata string values. Identifiers the client chose
+ * the error text, metadata string values and retrieved contexts' content. Identifiers the client chose
  * (userId, sessionId, tags, route, model) are left as sent.
  */
 export function redactTrace(
@@ -337,6 +337,7 @@ export function redactTrace(
     error: trace.error === null ? null : (redactDeep(trace.error, options, counts) as string),
     metadata: redactDeep(trace.metadata, options, counts) as Record<string, unknown>,
     ...(trace.expectedOutput != null ? { expectedOutput: redactDeep(trace.expectedOutput, options, counts) as string } : {}),
+    ...(trace.contexts ? { contexts: trace.contexts.map((c) => ({ ...c, content: redactDeep(c.content, options, counts) as string })) } : {}),
   };
   return { trace: redacted, counts };
 }

@@ -54,7 +54,11 @@ export type NormalizedTrace = {
   expectedOutput?: string | null;
   /** name → value, e.g. { "user_feedback": 1, "judge.helpfulness": 0.8 } */
   scores: Record<string, number>;
+  /** The contexts a retriever gave the model (RAG), in retrieval order; absent when none were sent. */
+  contexts?: RetrievedContext[];
 };
+
+export type RetrievedContext = { content: string; id: string | null; source: string | null; score: number | null };
 
 /** Where a rejected value was and what was wrong with it. */
 export type FieldError = { path: string; message: string };

@@ -184,6 +184,7 @@ function toNormalizedTrace(t: NativeTraceParsed, externalId: string, receivedAt:
     metadata: t.metadata ?? {},
     scores: t.scores ?? {},
     ...(t.expectedOutput != null ? { expectedOutput: t.expectedOutput } : {}),
+    ...(t.contexts?.length ? { contexts: t.contexts.map((c) => ({ content: c.content, id: c.id ?? null, source: c.source ?? null, score: c.score ?? null })) } : {}),
   };
 }
 

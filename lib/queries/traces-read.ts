@@ -35,6 +35,8 @@ export type TraceView = {
   scores: Record<string, number>;
   /** The expected answer the client sent, when it sent one. */
   expectedOutput?: string;
+  /** Retrieved contexts in retrieval order ([] when none were sent). */
+  contexts: Array<{ content: string; id: string | null; source: string | null; score: number | null }>;
 };
 
 function toView(row: Trace, traceScores: Array<{ name: string; value: number }>): TraceView {
@@ -68,6 +70,7 @@ function toView(row: Trace, traceScores: Array<{ name: string; value: number }>)
     metadata: row.metadata,
     scores: Object.fromEntries(traceScores.map((s) => [s.name, s.value])),
     ...(row.expectedOutput !== null ? { expectedOutput: row.expectedOutput } : {}),
+    contexts: row.contexts ?? [],
   };
 }
 

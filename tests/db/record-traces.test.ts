@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { projects } from "@/db/schema";
+import { NATIVE_LIMITS } from "@/lib/ingest/native-schema";
+import { parseRedactionSetting } from "@/lib/ingest/redact";
 import { getTrace } from "@/lib/queries/traces-read";
+import { ingestNativeBatch } from "@/lib/services/traces/ingest";
 import { recordTraces } from "@/lib/services/traces/record-traces";
 import { minimalTrace } from "../../testing/fixtures/trace";
 import { dbTargets } from "./targets";
@@ -51,5 +54,42 @@ describe.each(dbTargets())("recordTraces on $name", (target) => {
       const accepted = outcomes.flat().filter((o) => o.status === "accepted").map((o) => o.externalId);
       expect(accepted.sort()).toEqual([...ids].sort());
     }
+  });
+});
+
+describe.each(dbTargets())("retrieved contexts on $name", (target) => {
+  let handle: DatabaseHandle & { dispose(): Promise<void> };
+  beforeAll(async () => {
+    handle = await target.open();
+  });
+  afterAll(async () => {
+    await handle?.dispose();
+  });
+
+  it("stores a native trace's contexts in the ingest transaction, redacted, and reads them back in order", async () => {
+    const [project] = await handle.db.insert(projects).values({ slug: "ctx", name: "ctx" }).returning();
+    const ctx = { db: handle.db, projectId: project!.id, redaction: parseRedactionSetting("email") };
+    const contexts = [
+      { content: "Invoices live under Billing. Contact billing@example.com.", id: "doc-7", source: "kb/billing.md", score: 0.91 },
+      { content: "Exports are CSV files." },
+    ];
+    const result = await ingestNativeBatch(ctx, {
+      traces: [
+        { id: "with-contexts", prompt: "How do I export invoices?", response: "Billing > Invoices > Export.", contexts },
+        { id: "without", prompt: "hi", response: "hello" },
+        { id: "too-many", contexts: Array.from({ length: NATIVE_LIMITS.maxContexts + 1 }, () => ({ content: "x" })) },
+        { id: "too-long", contexts: [{ content: "x".repeat(NATIVE_LIMITS.maxContextLength + 1) }] },
+        { id: "no-content", contexts: [{ id: "a" }] },
+      ],
+    });
+    expect(result.body.items.map((i) => i.status)).toEqual(["accepted", "accepted", "rejected", "rejected", "rejected"]);
+    const paths = result.body.items.flatMap((i) => (i.status === "rejected" ? i.errors.map((e) => e.path) : []));
+    expect(paths).toEqual(["traces[2].contexts", "traces[3].contexts[0].content", "traces[4].contexts[0].content"]);
+    const view = await getTrace(handle.db, project!.id, "with-contexts");
+    expect(view?.contexts).toEqual([
+      { content: "Invoices live under Billing. Contact [EMAIL].", id: "doc-7", source: "kb/billing.md", score: 0.91 },
+      { content: "Exports are CSV files.", id: null, source: null, score: null },
+    ]);
+    expect((await getTrace(handle.db, project!.id, "without"))?.contexts).toEqual([]);
   });
 });

@@ -46,6 +46,10 @@ function mutationBody(route: string, method: string): unknown {
     "POST /api/projects/[project]/datasets": { name: "viewer golden set" },
     "DELETE /api/projects/[project]/datasets/[datasetId]": undefined,
     "POST /api/projects/[project]/datasets/[datasetId]/items": { items: [{ input: "q", expectedOutput: "a" }] },
+    "POST /api/projects/[project]/llm-connections": { name: "viewer judge", baseUrl: "https://viewer.invalid/v1", model: "m" },
+    "PATCH /api/projects/[project]/llm-connections/[id]": { name: "renamed by a viewer" },
+    "DELETE /api/projects/[project]/llm-connections/[id]": undefined,
+    "POST /api/projects/[project]/llm-connections/[id]/test": {},
   };
   const key = `${method} ${route}`;
   if (!(key in bodies)) throw new Error(`no role-check case for ${key}: add one to mutationBody`);

@@ -122,6 +122,35 @@ const CASES: Case[] = [
   },
 
   // --- dashboard JSON API (session)
+  { route: `${api}/llm-connections`, method: "GET", probes: dashboardGet(`${api}/llm-connections`) },
+  {
+    route: `${api}/llm-connections`,
+    method: "POST",
+    probes: (t, app) => [
+      { label: "add to B", send: () => sessionFetch(app, t.a.member, `/api/projects/${t.b.slug}/llm-connections`, { method: "POST", body: { name: "x", baseUrl: "https://x.invalid/v1", model: "m" } }), status: 404 },
+      { label: "control: add to A", send: () => sessionFetch(app, t.a.member, `/api/projects/${t.a.slug}/llm-connections`, { method: "POST", body: { name: "a session judge", baseUrl: "https://a.invalid/v1", model: "m" } }), status: 201 },
+    ],
+  },
+  ...["GET", "PATCH", "DELETE"].map((method) => ({
+    route: `${api}/llm-connections/[id]`,
+    method,
+    probes: (t: Tenants, app: RunningApp): Probe[] =>
+      [t.b.slug, t.a.slug].map((slug) => ({
+        label: `B's connection under ${slug}`,
+        send: () => sessionFetch(app, t.a.member, `/api/projects/${slug}/llm-connections/${t.b.llmConnectionId}`, { method, body: method === "PATCH" ? { name: "stolen" } : undefined }),
+        status: 404,
+      })),
+  })),
+  {
+    route: `${api}/llm-connections/[id]/test`,
+    method: "POST",
+    probes: (t, app) =>
+      [t.b.slug, t.a.slug].map((slug) => ({
+        label: `test B's connection under ${slug}`,
+        send: () => sessionFetch(app, t.a.member, `/api/projects/${slug}/llm-connections/${t.b.llmConnectionId}/test`, { method: "POST", body: {} }),
+        status: 404,
+      })),
+  },
   { route: `${api}/alerts/open`, method: "GET", probes: dashboardGet(`${api}/alerts/open`) },
   { route: `${api}/alerts`, method: "GET", probes: dashboardGet(`${api}/alerts`) },
   { route: `${api}/embedding-backlog`, method: "GET", probes: dashboardGet(`${api}/embedding-backlog`) },
@@ -407,6 +436,26 @@ const CASES: Case[] = [
     ],
   })),
   { route: "/api/v1/monitors/[id]/results", method: "GET", probes: (t, app) => [{ label: "B's monitor", send: () => keyFetch(app, t.a.key, `/api/v1/monitors/${t.b.monitorId}/results`), status: 404 }] },
+  { route: "/api/v1/llm-connections", method: "GET", probes: (t, app) => [{ label: "A's list", send: () => keyFetch(app, t.a.key, "/api/v1/llm-connections"), status: 200 }] },
+  {
+    route: "/api/v1/llm-connections",
+    method: "POST",
+    probes: (t, app) => [
+      { label: "A's key adds a connection (in A)", send: () => keyFetch(app, t.a.key, "/api/v1/llm-connections", { method: "POST", body: { name: "alpha judge", baseUrl: "https://alpha.invalid/v1", model: "alpha-model" } }), status: 201 },
+    ],
+  },
+  ...["GET", "PATCH", "DELETE"].map((method) => ({
+    route: "/api/v1/llm-connections/[id]",
+    method,
+    probes: (t: Tenants, app: RunningApp): Probe[] => [
+      { label: "B's connection", send: () => keyFetch(app, t.a.key, `/api/v1/llm-connections/${t.b.llmConnectionId}`, { method, body: method === "PATCH" ? { name: "stolen" } : undefined }), status: 404 },
+    ],
+  })),
+  {
+    route: "/api/v1/llm-connections/[id]/test",
+    method: "POST",
+    probes: (t, app) => [{ label: "test B's connection", send: () => keyFetch(app, t.a.key, `/api/v1/llm-connections/${t.b.llmConnectionId}/test`, { method: "POST", body: {} }), status: 404 }],
+  },
   { route: "/api/v1/prices", method: "GET", probes: (t, app) => [{ label: "A's list", send: () => keyFetch(app, t.a.key, "/api/v1/prices"), status: 200 }] },
   {
     route: "/api/v1/prices",
@@ -508,6 +557,7 @@ describe.each(appTargets())("tenancy on %s", (database) => {
       prices: await read(keyFetch(app, t.b.key, "/api/v1/prices")),
       evaluators: ((await read(keyFetch(app, t.b.key, "/api/v1/evaluators"))) as { data: Array<Record<string, unknown>> }).data.map(({ name, paused, version, settings }) => ({ name, paused, version, settings })),
       datasets: ((await read(keyFetch(app, t.b.key, "/api/v1/datasets"))) as { data: Array<Record<string, unknown>> }).data.map(({ name, version, items }) => ({ name, version, items })),
+      llmConnections: await read(keyFetch(app, t.b.key, "/api/v1/llm-connections")),
       settings: (await (await sessionFetch(app, t.b.member, `/p/${t.b.slug}/settings`)).text()).match(new RegExp(`${B_MARK} (project|key)`, "g"))?.sort(),
       memberCanRead: (await sessionFetch(app, t.b.member, `/api/projects/${t.b.slug}/traces`)).status,
     });

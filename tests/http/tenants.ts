@@ -79,6 +79,7 @@ export type Tenants = {
     priceId: string;
     evaluatorId: string;
     datasetId: string;
+    llmConnectionId: string;
   };
   admin: Session;
 };
@@ -141,6 +142,10 @@ export async function setUpTenants(app: RunningApp): Promise<Tenants> {
     await keyFetch(app, bKey.key, "/api/v1/evaluators", { method: "POST", body: { name: `${B_MARK}-eval`, kind: "ngram", datasetId: dataset.id } }),
     201,
   );
+  const llmConnection = await json<{ id: string }>(
+    await keyFetch(app, bKey.key, "/api/v1/llm-connections", { method: "POST", body: { name: `${B_MARK} judge`, baseUrl: `https://${B_MARK}.invalid/v1`, model: `${B_MARK}-model` } }),
+    201,
+  );
 
   return {
     admin,
@@ -165,6 +170,7 @@ export async function setUpTenants(app: RunningApp): Promise<Tenants> {
       priceId: price.id,
       evaluatorId: evaluator.id,
       datasetId: dataset.id,
+      llmConnectionId: llmConnection.id,
     },
   };
 }

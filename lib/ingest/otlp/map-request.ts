@@ -8,6 +8,7 @@ import { isInheritedKey } from "./ai-sdk";
 import type { OtlpFormat } from "./decode";
 import { mapSpan, type MapSpanOptions } from "./map-span";
 import { ExportTraceServiceResponseType } from "./proto";
+import { documentsByTrace } from "./retrieval";
 import type { Attributes, OtlpSpan, OtlpTraceRequest } from "./types";
 
 export type SpanRef = {
@@ -82,6 +83,14 @@ export function mapOtlpRequest(request: OtlpTraceRequest, options: MapSpanOption
       });
     });
   });
+  // Retriever documents of the same OTel trace become the LLM calls' contexts (docs/ingest.md, "Retrieved contexts").
+  const documents = documentsByTrace(byId.values());
+  if (documents.size > 0) {
+    for (const item of result.traces) {
+      const docs = documents.get(item.spanRef.traceId);
+      if (docs && !item.trace.contexts?.length) item.trace = { ...item.trace, contexts: docs };
+    }
+  }
   return result;
 }
 

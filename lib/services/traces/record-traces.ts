@@ -42,6 +42,7 @@ export function toRow(projectId: string, t: NormalizedTrace, cost: PricedCost | 
     tags: t.tags,
     metadata: t.metadata,
     expectedOutput: t.expectedOutput ?? null,
+    contexts: t.contexts?.length ? t.contexts : null,
   };
 }
 
@@ -111,12 +112,12 @@ export async function recordTraces(
         insert into traces (project_id, external_id, started_at, provider, model, model_version, route, prompt, response,
           prompt_text, response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens,
           cost_usd, cost_source, price_table_version, status, error, finish_reason, refused, user_id, session_id, tags, metadata,
-          expected_output)
+          expected_output, contexts)
         select ${projectId}::uuid, u.external_id, u.started_at, u.provider, u.model, u.model_version, u.route, u.prompt,
           u.response, u.prompt_text, u.response_text, u.latency_ms, u.ttft_ms, u.input_tokens, u.output_tokens,
           u.cached_input_tokens, u.reasoning_tokens, u.cost_usd, u.cost_source::cost_source, u.price_table_version,
           u.status::trace_status, u.error, u.finish_reason, u.refused, u.user_id, u.session_id,
-          array(select jsonb_array_elements_text(u.tags)), u.metadata, u.expected_output
+          array(select jsonb_array_elements_text(u.tags)), u.metadata, u.expected_output, u.contexts
         from unnest(
           ${col((r) => r.externalId)}::text[], ${col((r) => (r.startedAt as Date).toISOString())}::timestamptz[],
           ${col((r) => r.provider ?? null)}::text[], ${col((r) => r.model ?? null)}::text[],
@@ -131,11 +132,11 @@ export async function recordTraces(
           ${col((r) => r.error ?? null)}::text[], ${col((r) => r.finishReason ?? null)}::text[],
           ${col((r) => r.refused ?? false)}::bool[], ${col((r) => r.userId ?? null)}::text[],
           ${col((r) => r.sessionId ?? null)}::text[], ${json((r) => r.tags ?? [])}::jsonb[],
-          ${json((r) => r.metadata ?? {})}::jsonb[], ${col((r) => r.expectedOutput ?? null)}::text[]
+          ${json((r) => r.metadata ?? {})}::jsonb[], ${col((r) => r.expectedOutput ?? null)}::text[], ${json((r) => r.contexts ?? null)}::jsonb[]
         ) as u(external_id, started_at, provider, model, model_version, route, prompt, response, prompt_text,
                response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens,
                cost_usd, cost_source, price_table_version, status, error, finish_reason, refused, user_id, session_id,
-               tags, metadata, expected_output)
+               tags, metadata, expected_output, contexts)
         on conflict (project_id, external_id) do nothing
         returning id, external_id, provider, model, model_version, started_at, route, tags
       ),

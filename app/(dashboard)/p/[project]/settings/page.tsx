@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ApiKeysCard } from "@/components/settings/api-keys-card";
 import { CreateProjectCard } from "@/components/settings/create-project-card";
+import { LlmConnectionsCard } from "@/components/settings/llm-connections-card";
 import { MembersCard } from "@/components/settings/members-card";
 import { PricesCard } from "@/components/settings/prices-card";
 import { ProjectSettingsForm } from "@/components/settings/project-settings-form";
@@ -11,6 +12,7 @@ import { PRICE_TABLE_VERSION } from "@/lib/ingest/pricing";
 import { REDACTION_KINDS } from "@/lib/ingest/redact";
 import { listPriceOverrides, listUnknownModels } from "@/lib/queries/prices";
 import { listApiKeys, listEmbeddingModels, listMembers } from "@/lib/queries/project-settings";
+import { listLlmConnections } from "@/lib/services/llm-connections";
 import { getDatabase } from "@/lib/server/database";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -30,12 +32,13 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
   const user = await requireUser();
   const access = await getProjectAccess(user, project);
   const { db } = await getDatabase();
-  const [keys, members, models, overrides, unknownModels] = await Promise.all([
+  const [keys, members, models, overrides, unknownModels, llmConnections] = await Promise.all([
     listApiKeys(db, access.project.id),
     listMembers(db, access.project.id),
     listEmbeddingModels(db, access.project.id),
     listPriceOverrides(db, access.project.id),
     listUnknownModels(db, access.project.id),
+    listLlmConnections(db, access.project.id),
   ]);
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return (
@@ -70,6 +73,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
           tableVersion={PRICE_TABLE_VERSION}
           canWrite={can(access.role, "prices.write")}
         />
+        <LlmConnectionsCard project={project} connections={llmConnections} canWrite={can(access.role, "llm.write")} />
         <section className="card" aria-labelledby="embedding-heading">
           <h2 id="embedding-heading">Embedding model</h2>
           <p>

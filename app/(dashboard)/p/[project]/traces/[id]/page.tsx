@@ -108,6 +108,21 @@ export default async function TraceDetailPage({ params }: { params: Promise<{ pr
             <h2>Response</h2>
             <ChatMessages value={trace.response} fallbackRole="assistant" emptyText="No response (the call failed or returned nothing)." />
           </section>
+          {trace.contexts.length > 0 ? (
+            <section className="card" aria-label="Retrieved contexts" data-testid="retrieved-contexts">
+              <h2>Retrieved contexts ({trace.contexts.length})</h2>
+              <ol style={{ margin: 0, paddingLeft: 20, display: "grid", gap: 10 }}>
+                {trace.contexts.map((c, i) => (
+                  <li key={i}>
+                    <div className="tz-note">
+                      {[c.source, c.id ? `id ${c.id}` : null, c.score !== null ? `score ${c.score.toFixed(3)}` : null].filter(Boolean).join(" · ") || "no source"}
+                    </div>
+                    <pre style={{ margin: 0, whiteSpace: "pre-wrap" }}>{c.content}</pre>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          ) : null}
           <section className="card" aria-label="Similar traces" data-testid="similar-traces">
             <h2>Similar prompts</h2>
             {similar.model === null ? (
