@@ -16,15 +16,20 @@ const MIGRATION_LOCK_KEY = 7_203_114_001;
 /**
  * Applies the committed migrations. On PostgreSQL an advisory lock makes
  * several web or worker processes starting at once apply them exactly once.
+ *
+ * The lock is session-level, so it is taken on `directUrl` (a connection
+ * straight to PostgreSQL, `DATABASE_MIGRATION_URL`) when the app's own URL
+ * goes through a transaction-pooling PgBouncer: there a session lock would
+ * stay on whichever server connection ran it, never released.
  */
-export async function runMigrations(handle: DatabaseHandle): Promise<void> {
+export async function runMigrations(handle: DatabaseHandle, directUrl = process.env.DATABASE_MIGRATION_URL?.trim() || undefined): Promise<void> {
   const config = { migrationsFolder: migrationsFolder() };
   if (handle.driver === "pglite") {
     await migratePglite(handle.db as unknown as PgliteDatabase<Schema>, config);
     return;
   }
   // Session-level lock: it must be taken and released on one connection.
-  const lockClient = new pg.Client({ connectionString: handle.url });
+  const lockClient = new pg.Client({ connectionString: directUrl ?? handle.url });
   await lockClient.connect();
   try {
     await lockClient.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);

@@ -18,6 +18,13 @@ const envSchema = z
         .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
         .optional(),
     ),
+    // A direct PostgreSQL URL (not through a transaction-pooling PgBouncer) for the migration lock.
+    DATABASE_MIGRATION_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+        .optional(),
+    ),
     DRIFTLINE_DATA_DIR: optionalString,
     DRIFTLINE_INIT_ADMIN_EMAIL: optionalString.pipe(z.email("must be an email address").optional()),
     DRIFTLINE_INIT_ADMIN_PASSWORD: optionalString.pipe(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the test suites need from the OS: Chromium for Playwright and
-# pgvector for the machine's own PostgreSQL server (with --with-python also
+# Installs what the test suites need from the OS: Chromium for Playwright,
+# pgvector for the machine's own PostgreSQL server, and PgBouncer and HAProxy
+# for the fleet test (with --with-python also
 # Debian's scipy stack, for reference values and numpy benchmark baselines). Idempotent: a second run does nothing.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -76,6 +77,33 @@ else
   fi
   have_vector || { log "pgvector install failed"; exit 1; }
   log "pgvector installed"
+fi
+
+# ---- PgBouncer and HAProxy for the fleet test ----
+# Only the binaries: the fleet test starts its own instances, as its own user,
+# with the committed deploy/ configs in a temp dir. The packages' system
+# services are stopped and disabled so they hold no ports.
+fleet_missing=()
+command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || fleet_missing+=(pgbouncer)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || fleet_missing+=(haproxy)
+if [ "${#fleet_missing[@]}" -gt 0 ]; then
+  log "installing ${fleet_missing[*]}"
+  apt_update_once
+  # policy-rc.d exit 101 keeps dpkg from starting the services on install.
+  POLICY=/usr/sbin/policy-rc.d
+  ADDED_POLICY=0
+  if [ ! -e "$POLICY" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null
+    $SUDO chmod +x "$POLICY"
+    ADDED_POLICY=1
+  fi
+  $SUDO apt-get install -y -qq "${fleet_missing[@]}" >/dev/null || { [ "$ADDED_POLICY" = 1 ] && $SUDO rm -f "$POLICY"; exit 1; }
+  if [ "$ADDED_POLICY" = 1 ]; then $SUDO rm -f "$POLICY"; fi
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now pgbouncer haproxy >/dev/null 2>&1 || true
+  fi
+else
+  log "pgbouncer and haproxy already installed"
 fi
 
 # ---- Chromium for Playwright, Python scipy stack for reference values ----

@@ -68,6 +68,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("database outage on postgres (th
     const health = await fetch(`${app.url}/api/health`);
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: "unavailable", reason: expect.stringMatching(/^database: /) });
+    const ready = await fetch(`${app.url}/api/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: "not-ready", reason: expect.stringMatching(/^database: /) });
     const read = await fetch(`${app.url}/api/v1/traces?limit=1`, { headers: apiHeaders });
     expect(read.status).toBe(503);
 
@@ -87,6 +90,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("database outage on postgres (th
       }
     }
     expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
+    expect((await fetch(`${app.url}/api/ready`)).status).toBe(200);
     const stats = await load.stop();
     expect(app.output()).not.toMatch(/uncaught|unhandled/i);
 

@@ -55,6 +55,7 @@ const fill = (route: string, t: Tenants, slug: string, ids: Record<string, strin
 const CASES: Case[] = [
   // --- public
   { route: "/api/health", method: "GET", probes: (_t, app) => [{ label: "anyone", send: () => fetch(`${app.url}/api/health`), status: 200 }] },
+  { route: "/api/ready", method: "GET", probes: (_t, app) => [{ label: "anyone", send: () => fetch(`${app.url}/api/ready`), status: 200 }] },
   {
     route: "/api/auth/[...nextauth]",
     method: "GET",
