@@ -14,9 +14,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createScratchDatabase, type ScratchDatabase } from "../scratch-database";
-import { TEST_KEY, TEST_PROJECT } from "./server";
-import { apiHeaders, nativeTrace, waitFor } from "./traffic";
+import { createScratchDatabase, type ScratchDatabase } from "../../testing/scratch-database";
+import { TEST_KEY, TEST_PROJECT } from "../../testing/app-server";
+import { apiHeaders, nativeTrace, waitFor } from "../../testing/traffic";
 
 const base = process.env.TEST_DATABASE_URL;
 if (!base) console.log("[fleet] TEST_DATABASE_URL is not set: the fleet test (PgBouncer, HAProxy, 2 web, 2 workers) is skipped.");

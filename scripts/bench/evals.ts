@@ -1,0 +1,133 @@
+/**
+ * `npx tsx scripts/bench/evals.ts` — the evaluator job beside ingest, on the PostgreSQL server.
+ *
+ * In one fresh database: ingest N traces (recordTraces, batches of 100, the ingest transaction the
+ * API runs) into a project with no evaluators and into one with three (n-gram against a 50-item
+ * golden set, semantic SemScore + relevance, default heuristics), timing each batch; embed the
+ * second project's backlog; then drain its evaluation backlog with one evaluate worker and report
+ * traces/s (each trace is scored by all three evaluators) beside the ingest rate of the same traces.
+ *
+ *   BENCH_TRACES (default 3000); TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+ */
+import { openDatabase } from "../../db/client";
+import { runMigrations } from "../../db/migrate";
+import { projects } from "../../db/schema";
+import { createEmbedder } from "../../lib/embeddings";
+import type { NormalizedTrace } from "../../lib/ingest/types";
+import { drainEmbeddingBacklog } from "../../lib/jobs/embed";
+import { drainEvalBacklog } from "../../lib/jobs/evaluate";
+import { createDataset } from "../../lib/services/datasets/datasets";
+import { createEvaluator } from "../../lib/services/evaluators/evaluators";
+import { recordTraces } from "../../lib/services/traces/record-traces";
+import { createScratchDatabase } from "../../testing/scratch-database";
+
+const BASE = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const N = Number(process.env.BENCH_TRACES ?? 3000);
+const BATCH = 100;
+
+const TOPICS = ["invoice", "password", "refund", "SSO", "API key", "export", "webhook", "plan", "team seat", "SQL report"];
+const golden = Array.from({ length: 50 }, (_, i) => ({
+  input: `How do I manage the ${TOPICS[i % 10]} settings for workspace ${i}?`,
+  expectedOutput: `Open Settings, choose ${TOPICS[i % 10]}, and change the options for workspace ${i}; changes apply at once.`,
+}));
+
+function trace(run: string, i: number): NormalizedTrace {
+  const g = golden[i % golden.length]!;
+  return {
+    externalId: `${run}-${i}`,
+    timestamp: new Date(Date.UTC(2026, 10, 1) + i * 1000),
+    provider: "openai",
+    model: i % 3 === 0 ? "gpt-4o" : "gpt-4o-mini",
+    modelVersion: null,
+    route: i % 2 ? "cheap" : "quality",
+    // Half the prompts are a golden input word for word, half are reworded (matched by similarity or not at all).
+    prompt: i % 2 === 0 ? g.input : `Where can I change the ${TOPICS[i % 10]} options of my workspace number ${i % 50}?`,
+    response: `Go to Settings, pick ${TOPICS[i % 10]} and update workspace ${i % 50}; it takes effect immediately. Ticket ${i}.`,
+    latencyMs: 500 + (i % 700),
+    ttftMs: 120,
+    inputTokens: 40,
+    outputTokens: 30,
+    costUsd: 0.0001,
+    status: "ok",
+    error: null,
+    finishReason: "stop",
+    userId: null,
+    sessionId: null,
+    tags: ["support"],
+    metadata: {},
+    scores: {},
+  };
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * q))]!;
+
+async function main() {
+  const scratch = await createScratchDatabase(BASE, "driftline_bench_evals");
+  const handle = await openDatabase({ url: scratch.url, maxConnections: 4 });
+  const embedder = await createEmbedder({ worker: false, env: { EMBEDDING_MODEL: "driftline-glove-100d" } });
+  try {
+    await runMigrations(handle);
+    const ctx = { db: handle.db, actor: { kind: "operator" as const } };
+    const [off] = await handle.db.insert(projects).values({ slug: "evals-off", name: "off" }).returning();
+    const [on] = await handle.db.insert(projects).values({ slug: "evals-on", name: "on" }).returning();
+    const dataset = await createDataset({ ctx, input: { projectId: on!.id, name: "golden", items: golden } });
+    await createEvaluator({ ctx, input: { projectId: on!.id, name: "golden", kind: "ngram", datasetId: dataset.id } });
+    await createEvaluator({ ctx, input: { projectId: on!.id, name: "semantic", kind: "semantic", datasetId: dataset.id } });
+    await createEvaluator({ ctx, input: { projectId: on!.id, name: "checks", kind: "heuristic" } });
+
+    const ingest = async (projectId: string, run: string) => {
+      const latencies: number[] = [];
+      const t0 = performance.now();
+      for (let start = 0; start < N; start += BATCH) {
+        const batch = Array.from({ length: Math.min(BATCH, N - start) }, (_, k) => trace(run, start + k));
+        const b0 = performance.now();
+        await recordTraces(handle.db, { projectId, traces: batch });
+        latencies.push(performance.now() - b0);
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      latencies.sort((a, b) => a - b);
+      return { rate: N / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+    };
+    // Warm-up on a throw-away run, then alternate off/on twice so neither side gets a cold cache.
+    await ingest(off!.id, "warm");
+    const offA = await ingest(off!.id, "a");
+    const onA = await ingest(on!.id, "a");
+    const offB = await ingest(off!.id, "b");
+    const onB = await ingest(on!.id, "b");
+    await handle.query(`delete from eval_backlog where project_id = $1 and trace_id in (select id from traces where project_id = $1 and external_id like 'b-%')`, [on!.id]);
+    const [queued] = await handle.query<{ n: number }>(`select count(*)::int as n from eval_backlog where project_id = $1`, [on!.id]);
+
+    const e0 = performance.now();
+    await drainEmbeddingBacklog(handle, embedder, { batchSize: 256 });
+    const embedSeconds = (performance.now() - e0) / 1000;
+
+    const v0 = performance.now();
+    const stats = await drainEvalBacklog(handle, embedder, { batchSize: 256 });
+    const evalSeconds = (performance.now() - v0) / 1000;
+    const [matched] = await handle.query<{ n: number }>(
+      `select count(distinct trace_id)::int as n from scores where project_id = $1 and name = 'golden.bleu'`,
+      [on!.id],
+    );
+
+    const fmt = (x: number) => x.toFixed(1);
+    const mean = (a: number, b: number) => (a + b) / 2;
+    console.log(`traces: ${N} per run, batches of ${BATCH}, PostgreSQL ${scratch.url.replace(/\/\/[^@]*@/, "//")}`);
+    console.log(`| | traces/s | batch p50 ms | batch p99 ms |`);
+    console.log(`|---|---:|---:|---:|`);
+    console.log(`| ingest, no evaluators | ${fmt(mean(offA.rate, offB.rate))} | ${fmt(mean(offA.p50, offB.p50))} | ${fmt(mean(offA.p99, offB.p99))} |`);
+    console.log(`| ingest, 3 evaluators enabled | ${fmt(mean(onA.rate, onB.rate))} | ${fmt(mean(onA.p50, onB.p50))} | ${fmt(mean(onA.p99, onB.p99))} |`);
+    console.log(`| evaluate job, one worker (3 evaluators per trace: ${queued!.n} pairs) | ${fmt(N / evalSeconds)} | | |`);
+    console.log(`\nembedding the same traces first: ${fmt(embedSeconds)} s (${fmt(N / embedSeconds)} traces/s, not counted above)`);
+    console.log(`evaluate: ${JSON.stringify(stats)} in ${fmt(evalSeconds)} s; ${matched!.n} of ${N} traces matched a golden item`);
+    console.log(`ingest p99 change with evaluators on: ${fmt((100 * (mean(onA.p99, onB.p99) - mean(offA.p99, offB.p99))) / mean(offA.p99, offB.p99))} %`);
+  } finally {
+    await embedder.close();
+    await handle.close();
+    await scratch.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
