@@ -122,6 +122,26 @@ export async function runEvalBatch(
     for (const [traceId, match] of found) matches.set(`${key}/${traceId}`, match);
   }
 
+  // Reference texts of the semantic evaluators, embedded in one call for the batch (the golden answers repeat).
+  const referenceVectors = new Map<string, Float32Array | null>();
+  if (embedder) {
+    const wanted = new Set<string>();
+    for (const row of claimed) {
+      const evaluator = evaluators.get(`${row.project_id}/${row.evaluator_id}`);
+      const trace = traces.get(`${row.project_id}/${row.trace_id}`);
+      if (!evaluator || !trace) continue;
+      const ready = prepare(evaluator);
+      if (ready instanceof Error || !ready.needsEmbedder || !ready.needsReference) continue;
+      const reference = trace.expected_output ?? matches.get(`${evaluator.project_id}/${evaluator.dataset_id}/${ready.settings.matchThreshold}/${trace.id}`)?.expectedOutput;
+      if (reference) wanted.add(reference);
+    }
+    if (wanted.size > 0) {
+      const texts = [...wanted];
+      const batch = await embedder.embedBatch(texts);
+      texts.forEach((text, i) => referenceVectors.set(text, batch.empty[i] ? null : batch.vectors[i]!));
+    }
+  }
+
   for (const row of claimed) {
     const evaluator = evaluators.get(`${row.project_id}/${row.evaluator_id}`);
     const trace = traces.get(`${row.project_id}/${row.trace_id}`);
@@ -148,10 +168,19 @@ export async function runEvalBatch(
       match = matches.get(`${evaluator.project_id}/${evaluator.dataset_id}/${ready.settings.matchThreshold}/${trace.id}`) ?? null;
     }
     try {
+      const reference = trace.expected_output ?? match?.expectedOutput ?? null;
+      const referenceVector = reference === null ? undefined : referenceVectors.get(reference);
       const results = await computeMetrics(
         ready.metrics,
-        { prompt: trace.prompt_text, response: trace.response_text, reference: trace.expected_output ?? match?.expectedOutput ?? null, finishReason: trace.finish_reason },
-        { embedder, vectors: { prompt: parseVector(trace.prompt_vector), response: parseVector(trace.response_vector) } },
+        { prompt: trace.prompt_text, response: trace.response_text, reference, finishReason: trace.finish_reason },
+        {
+          embedder,
+          vectors: {
+            prompt: parseVector(trace.prompt_vector),
+            response: parseVector(trace.response_vector),
+            ...(referenceVector !== undefined && referenceVector !== null ? { reference: referenceVector } : {}),
+          },
+        },
       );
       const scores = Object.entries(results).flatMap(([metric, result]) =>
         !result || isSkipped(result) ? [] : [{ name: scoreName(evaluator.name, metric as MetricName), value: result.value, comment: null }],
