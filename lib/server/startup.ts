@@ -54,7 +54,7 @@ async function ensureDemo(handle: DatabaseHandle, adminUserId: string | undefine
   const evaluators = await createDemoEvaluators(handle.db, result.projectId);
   const created = await createDemoMonitors(handle.db, result.projectId, new Date(end.getTime() - days * 86_400_000));
   console.log(
-    `[driftline] demo project written: ${result.accepted} traces over ${days} days and ${created} monitors in ` +
+    `[driftline] demo project written: ${result.accepted} traces over ${days} days, ${created} monitors and ${evaluators} evaluators in ` +
       `${((Date.now() - started) / 1000).toFixed(1)} s; embeddings, evaluations and monitor history fill in in the background`,
   );
 }
