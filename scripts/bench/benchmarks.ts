@@ -12,6 +12,7 @@ export const BENCHMARKS: Benchmark[] = [
   { name: "monitors", script: "scripts/bench/monitors.ts" },
   { name: "dashboard", script: "scripts/bench/dashboard.ts", needsBuild: true },
   { name: "load", script: "scripts/bench/load.ts", needsBuild: true },
+  { name: "evals", script: "scripts/bench/evals.ts" },
 ];
 
 /**

@@ -19,6 +19,7 @@ import { drainEvalBacklog } from "../../lib/jobs/evaluate";
 import { createDataset } from "../../lib/services/datasets/datasets";
 import { createEvaluator } from "../../lib/services/evaluators/evaluators";
 import { recordTraces } from "../../lib/services/traces/record-traces";
+import { benchRow, writeBenchSection } from "./results";
 import { createScratchDatabase } from "../../testing/scratch-database";
 
 const BASE = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -124,6 +125,34 @@ async function main() {
     console.log(`\nembedding the same traces first: ${fmt(embedSeconds)} s (${fmt(N / embedSeconds)} traces/s, not counted above)`);
     console.log(`evaluate: ${JSON.stringify(stats)} in ${fmt(evalSeconds)} s; ${matched!.n} of ${N} traces matched a golden item`);
     console.log(`ingest p99 change with evaluators on: ${fmt((100 * (mean(onA.p99, onB.p99) - mean(offA.p99, offB.p99))) / mean(offA.p99, offB.p99))} %`);
+    const ingestRate = mean(offA.rate, offB.rate);
+    await writeBenchSection({
+      name: "evals",
+      title: "Evaluators",
+      script: "scripts/bench/evals.ts",
+      rows: [
+        benchRow({
+          figure: `postgres: evaluate job, one worker, traces/s (golden n-gram + semantic + heuristics: 3 evaluators per trace, ${N} traces)`,
+          value: N / evalSeconds,
+          unit: "traces/s",
+          baseline: "ingest of the same traces, no evaluators",
+          baselineValue: ingestRate,
+          target: { on: "value", op: ">=", limit: 1000 },
+        }),
+        benchRow({
+          figure: `postgres: ingest batch p99 (${BATCH} traces) with 3 evaluators enabled`,
+          value: mean(onA.p99, onB.p99),
+          unit: "ms",
+          baseline: "the same batches, no evaluators",
+          baselineValue: mean(offA.p99, offB.p99),
+          target: { on: "ratio", op: "<=", limit: 1.1 },
+        }),
+        benchRow({ figure: "postgres: ingest with 3 evaluators enabled", value: mean(onA.rate, onB.rate), unit: "traces/s", baseline: "no evaluators", baselineValue: ingestRate }),
+      ],
+      notes: [
+        `evaluate: ${stats.scored} (trace, evaluator) pairs scored, ${stats.scores} scores, ${stats.failed} given up, in ${fmt(evalSeconds)} s; ${matched!.n} of ${N} traces matched a golden item; the texts were embedded first (${fmt(embedSeconds)} s, not counted).`,
+      ],
+    });
   } finally {
     await embedder.close();
     await handle.close();
