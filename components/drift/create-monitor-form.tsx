@@ -23,7 +23,7 @@ export function errorsFor(errors: FieldErrors, field: string): string[] {
     .map(([path, message]) => (path === field ? message : `${path.slice(field.length + 1)}: ${message}`));
 }
 
-function Field(props: { label: string; errors: string[]; children: ReactNode; hint?: string }) {
+export function Field(props: { label: string; errors: string[]; children: ReactNode; hint?: string }) {
   return (
     <label className="field" style={{ display: "grid", gap: 4 }}>
       <span>{props.label}</span>

@@ -2,8 +2,8 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, type FormEvent, type ReactNode } from "react";
-import { errorsFor } from "@/components/drift/create-monitor-form";
+import { useState, type FormEvent } from "react";
+import { errorsFor, Field } from "@/components/drift/create-monitor-form";
 import { useJsonMutation } from "@/components/drift/use-json-mutation";
 import { fetchJson, QueryState } from "@/components/ui/query-state";
 import { prepareDailyMeans, prepareHistogram, scoreOptions, wordDiff } from "@/lib/charts/prepare-evaluations";
@@ -26,20 +26,6 @@ const KIND_METRICS = {
 } as const;
 type Kind = keyof typeof KIND_METRICS;
 
-function Field(props: { label: string; errors: string[]; children: ReactNode; hint?: string }) {
-  return (
-    <label className="field" style={{ display: "grid", gap: 4 }}>
-      <span>{props.label}</span>
-      {props.children}
-      {props.hint ? <span className="tz-note">{props.hint}</span> : null}
-      {props.errors.map((e) => (
-        <span key={e} className="field-error">
-          {e}
-        </span>
-      ))}
-    </label>
-  );
-}
 
 export function EvaluationsView({ project, canWrite }: { project: string; canWrite: boolean }) {
   const base = `/api/projects/${encodeURIComponent(project)}`;

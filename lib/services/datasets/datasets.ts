@@ -5,6 +5,7 @@ import type { DatasetItemInput } from "@/lib/ingest/dataset-items";
 import { validateDatasetItems } from "@/lib/ingest/dataset-items";
 import { getDataset, type DatasetView } from "@/lib/queries/datasets";
 import { authorize, type ServiceContext } from "@/lib/services/context";
+import { isUniqueViolation } from "@/lib/services/unique-violation";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 
 const CreateDatasetInput = z.strictObject({
@@ -14,12 +15,6 @@ const CreateDatasetInput = z.strictObject({
   items: z.array(z.unknown()).optional(),
 });
 
-const isUniqueViolation = (error: unknown) => {
-  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-};
 
 /** Creates a golden set, with its first items when given (version 1). */
 export async function createDataset({ ctx, input }: { ctx: ServiceContext; input: unknown }): Promise<DatasetView> {

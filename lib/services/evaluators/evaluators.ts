@@ -4,16 +4,11 @@ import { datasets, evaluators, evaluatorVersions } from "@/db/schema";
 import type { EvaluatorKind } from "@/lib/evals/evaluator";
 import { getEvaluator, type EvaluatorView } from "@/lib/queries/evaluators";
 import { authorize, type ServiceContext } from "@/lib/services/context";
+import { isUniqueViolation } from "@/lib/services/unique-violation";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { EVALUATOR_MATCHES_TRACE } from "./evaluator-sql";
 import { parseCreateEvaluator, parseUpdateEvaluator } from "./evaluator-input";
 
-const isUniqueViolation = (error: unknown) => {
-  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-};
 
 async function assertDataset(db: Database, projectId: string, datasetId: string | null | undefined): Promise<void> {
   if (!datasetId) return;

@@ -1,3 +1,4 @@
+import { isUniqueViolation } from "@/lib/services/unique-violation";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
@@ -141,10 +142,6 @@ export function connectionView(row: LlmConnectionRow): LlmConnectionView {
   };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; cause?: { code?: string } };
-  return e?.code === "23505" || e?.cause?.code === "23505";
-}
 
 export async function listLlmConnections(db: Database, projectId: string): Promise<LlmConnectionView[]> {
   const rows = await db.select().from(llmConnections).where(eq(llmConnections.projectId, projectId)).orderBy(asc(llmConnections.name)).limit(MAX_LLM_CONNECTIONS);
