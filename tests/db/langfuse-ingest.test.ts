@@ -275,9 +275,9 @@ describe.each(dbTargets())("Langfuse ingestion on $name", (target) => {
       status: 207,
       body: { created: 1, rejected: 2, items: [{ status: "created" }, { status: "not_found", errors: [{ path: "scores[1].externalId" }] }, { status: "rejected", errors: [{ path: "scores[2].name" }] }] },
     });
-    await expect(recordScores({ db: handle.db, projectId: pid }, { externalId: "nope", name: "thumbs", value: 1 })).rejects.toMatchObject({ status: 404 });
+    await expect(recordScores({ db: handle.db, projectId: pid }, { externalId: "nope", name: "thumbs", value: 1 })).rejects.toMatchObject({ code: "not_found" });
     await expect(recordScores({ db: handle.db, projectId: pid }, { externalId: "fb-1", name: "thumbs", value: "1" })).rejects.toMatchObject({
-      status: 422,
+      code: "invalid_input",
       details: [{ path: "value", message: "must be a finite number" }],
     });
     // The same scoreId renamed replaces its score rather than adding one.

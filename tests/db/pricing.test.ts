@@ -123,7 +123,7 @@ describe.each(dbTargets())("pricing at ingest on $name", (target) => {
   it("answers 422 with field paths for a bad override, and refuses a viewer", async () => {
     const projectId = await project("price-invalid");
     await expect(putPriceOverride({ ctx, input: { projectId, model: " ", inputPerMillion: -1, outputPerMillion: "2", extra: 1 } })).rejects.toMatchObject({
-      status: 422,
+      code: "invalid_input",
       details: expect.arrayContaining([
         { path: "model", message: "must not be empty" },
         { path: "inputPerMillion", message: "must not be negative" },
@@ -132,7 +132,7 @@ describe.each(dbTargets())("pricing at ingest on $name", (target) => {
       ]),
     });
     const viewer: ServiceContext = { db: handle.db, actor: { kind: "user", userId: "00000000-0000-0000-0000-000000000000", role: "viewer" } };
-    await expect(putPriceOverride({ ctx: viewer, input: { projectId, model: "x", inputPerMillion: 1, outputPerMillion: 1 } })).rejects.toMatchObject({ status: 403 });
-    await expect(requestRepricing({ ctx: viewer, input: { projectId, model: "x" } })).rejects.toMatchObject({ status: 403 });
+    await expect(putPriceOverride({ ctx: viewer, input: { projectId, model: "x", inputPerMillion: 1, outputPerMillion: 1 } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(requestRepricing({ ctx: viewer, input: { projectId, model: "x" } })).rejects.toMatchObject({ code: "forbidden" });
   });
 });
