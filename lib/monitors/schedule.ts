@@ -4,6 +4,7 @@ import { monitors, type Monitor, type MonitorSegment } from "@/db/schema";
 import { cronTicksBetween, nextCronTick, parseCron } from "./cron";
 import { Params, segmentSql } from "./data";
 import { runMonitorWindow, type WindowRun } from "./run";
+import { embeddingsPendingBefore, evaluationsPendingBefore } from "./pending-work";
 import { backfillTicks } from "./windows";
 
 /** Most windows a backfill computes (the latest ones) and a restart catches up. */
@@ -72,44 +73,10 @@ const NEEDS_EMBEDDINGS = new Set(["embedding_drift", "topic_drift", "concept_dri
 /** How long a monitor waits before looking again when its texts are still being embedded. */
 const EMBEDDING_WAIT_MS = 20_000;
 
-/**
- * Whether texts of traces that started before `horizon` still wait in the
- * project's embedding backlog (failed texts don't count: they never will be
- * embedded). A window computed before its texts are embedded would be stored
- * from part of its data, and a window's result is never recomputed — so such
- * windows wait. New traffic, which starts after the window, doesn't hold it up.
- */
-export async function embeddingsPendingBefore(handle: DatabaseHandle, projectId: string, horizon: Date): Promise<boolean> {
-  const [row] = await handle.query<{ pending: boolean }>(
-    `select exists (select 1 from embedding_backlog b
-                     join traces t on t.project_id = b.project_id and t.id = b.trace_id
-                    where b.project_id = $1 and b.failed_at is null and t.started_at < $2) as pending`,
-    [projectId, horizon.toISOString()],
-  );
-  return Boolean(row?.pending);
-}
-
 /** Kinds that read scores: evaluator scores still to come would be missing from their windows. */
 function readsScores(monitor: Monitor): boolean {
   if (monitor.kind === "concept_drift" || monitor.kind === "version_regression") return true;
   return monitor.kind === "metric" && (monitor.thresholds as { metric?: string } | null)?.metric === "score";
-}
-
-/**
- * Whether traces that started before `horizon` still wait for an enabled
- * evaluator (given-up ones don't count). Like embeddings, the scores an
- * evaluator writes belong in the window: a window computed before them would
- * be stored without them, and is never recomputed.
- */
-export async function evaluationsPendingBefore(handle: DatabaseHandle, projectId: string, horizon: Date): Promise<boolean> {
-  const [row] = await handle.query<{ pending: boolean }>(
-    `select exists (select 1 from eval_backlog b
-                     join evaluators e on e.project_id = b.project_id and e.id = b.evaluator_id and e.status = 'enabled'
-                     join traces t on t.project_id = b.project_id and t.id = b.trace_id
-                    where b.project_id = $1 and b.failed_at is null and t.started_at < $2) as pending`,
-    [projectId, horizon.toISOString()],
-  );
-  return Boolean(row?.pending);
 }
 
 async function claimDue(handle: DatabaseHandle, now: Date, limit: number, leaseMs: number, monitorId?: string): Promise<Monitor[]> {

@@ -5,7 +5,7 @@ import { chooseEmbeddingModel, loadVectorsFor, loadVersionSample, nearDuplicateR
 import { compareAnswerDistances } from "./outcomes";
 import { compareVersions, type MetricComparison, type VersionVerdict } from "./version-compare";
 import type { TimeRange } from "./windows";
-import { embeddingsPendingBefore } from "./schedule";
+import { embeddingsPendingBefore } from "./pending-work";
 
 /** A version counts as what a (provider, model) pair answers with in an hour when it served at least this share of it. */
 export const DOMINANT_SHARE = 0.8;
