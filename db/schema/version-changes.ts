@@ -28,7 +28,7 @@ export const versionChanges = pgTable(
     status: versionChangeStatus("status").notNull().default("pending"),
     beforeCount: integer("before_count").notNull().default(0),
     afterCount: integer("after_count").notNull().default(0),
-    /** Per metric: before/after summaries, effect size with CI, test and p-value (lib/monitors/version-compare.ts). */
+    /** Per metric: before/after summaries, effect size with CI, test and p-value (lib/drift/compare-versions.ts). */
     comparison: jsonb("comparison").$type<Record<string, unknown>>(),
     comparedAt: timestamp("compared_at", { withTimezone: true }),
     /** Lease of the worker comparing it (claimed with FOR UPDATE SKIP LOCKED). */

@@ -6,8 +6,7 @@
  * never holds up the web server's requests. Numbers in, plain data out: what
  * goes in and out is copied between threads.
  */
-import { compareEmbeddings, projectTo2d } from "@/lib/drift";
-import { assignTopics, evaluateTopicDrift, fitTopics, labelGroups } from "./topics";
+import { assignTopics, compareEmbeddings, evaluateTopicDrift, fitTopics, labelGroups, projectTo2d } from "@/lib/drift";
 
 export const computeTasks = { compareEmbeddings, projectTo2d, evaluateTopicDrift, fitTopics, assignTopics, labelGroups };
 

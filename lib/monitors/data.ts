@@ -1,9 +1,7 @@
 import type { DatabaseHandle } from "@/db/client";
 import type { MonitorSegment } from "@/db/schema";
-import type { Matrix } from "@/lib/drift";
+import type { Matrix, Outcome, VersionSample } from "@/lib/drift";
 import { nearestTraces } from "@/lib/queries/nearest-traces";
-import type { Outcome } from "./outcomes";
-import type { VersionSample } from "./version-compare";
 import type { TimeRange } from "./windows";
 
 /** Positional parameters for hand-written SQL: `p.add(value)` returns its `$n`. */

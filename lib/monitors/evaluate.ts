@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from "@/db/client";
 import type { Monitor, MonitorSegment, MonitorVerdict } from "@/db/schema";
-import type { Matrix } from "@/lib/drift";
+import { compareAnswerDistances, comparePooledQuality, compareTopicQuality, evaluateMetricStream, type Matrix, type Outcome, withinReferenceTopics } from "@/lib/drift";
 import { compute } from "./compute";
 import { resolveThresholds, type ThresholdsOf } from "./config";
 import {
@@ -13,9 +13,6 @@ import {
   type EmbeddingModelRef,
   type EmbeddingWindow,
 } from "./data";
-import { evaluateMetricStream } from "./metric-detectors";
-import { compareAnswerDistances, compareTopicQuality, type Outcome } from "./outcomes";
-import { comparePooledQuality, withinReferenceTopics } from "./stratified-quality";
 import { compareVersionChange, detectVersionChanges } from "./version-changes";
 import type { MonitorWindows, TimeRange } from "./windows";
 

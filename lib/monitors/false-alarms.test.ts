@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { compareEmbeddings, createRng } from "@/lib/drift";
+import { compareEmbeddings, compareTopicQuality, compareVersions, createRng, evaluateMetricStream, evaluateTopicDrift, type Outcome } from "@/lib/drift";
 import { resolveThresholds } from "./config";
-import { evaluateMetricStream } from "./metric-detectors";
-import { compareTopicQuality, type Outcome } from "./outcomes";
-import { sampleTopics, TOPIC_WORDS, topicCentres } from "./test-fixtures";
-import { evaluateTopicDrift } from "./topics";
-import { compareVersions } from "./version-compare";
+import { sampleTopics, TOPIC_WORDS, topicCentres } from "@/lib/drift/__fixtures__/topic-samples";
 
 /**
  * The false-alarm rate of every evaluator at its default thresholds: many

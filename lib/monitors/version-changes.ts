@@ -2,8 +2,7 @@ import type { DatabaseHandle } from "@/db/client";
 import type { MonitorSegment } from "@/db/schema";
 import { resolveThresholds, type ThresholdsOf } from "./config";
 import { chooseEmbeddingModel, loadVectorsFor, loadVersionSample, nearDuplicateResponseDistances, seedFromId } from "./data";
-import { compareAnswerDistances } from "./outcomes";
-import { compareVersions, type MetricComparison, type VersionVerdict } from "./version-compare";
+import { compareAnswerDistances, compareVersions, type MetricComparison, type VersionVerdict } from "@/lib/drift";
 import type { TimeRange } from "./windows";
 import { embeddingsPendingBefore } from "./pending-work";
 
@@ -75,7 +74,7 @@ export type VersionComparison = { verdict: VersionVerdict; metrics: MetricCompar
 
 /**
  * Compares the old version's traces before the switch with the new
- * version's after it (lib/monitors/version-compare.ts), including the
+ * version's after it (lib/drift/compare-versions.ts), including the
  * response shift on matched prompts: after-switch prompts with a
  * near-duplicate before the switch, against near-duplicate pairs within the
  * before side.

@@ -1,4 +1,5 @@
-import { createRng, type Matrix, type Rng } from "@/lib/drift";
+import type { Matrix } from "../matrix";
+import { createRng, type Rng } from "../random";
 
 /** Synthetic embedding-like data: topic centres in `dims` dimensions, points = centre + N(0, spread²). */
 export function topicCentres(k: number, dims: number, seed: number, scale = 3): Float64Array[] {

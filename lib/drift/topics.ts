@@ -1,4 +1,9 @@
-import { assignNearest, compareCategorical, createRng, defaultClusterCount, fisherExact, kMeans, quantiles, type Matrix } from "@/lib/drift";
+import { compareCategorical } from "./compare-categorical";
+import { assignNearest, defaultClusterCount, kMeans } from "./kmeans";
+import type { Matrix } from "./matrix";
+import { fisherExact } from "./paired";
+import { quantiles } from "./quantile";
+import { createRng } from "./random";
 import { distinctiveTerms, tokenize } from "./terms";
 
 export type TextRow = { traceId: string; text: string };

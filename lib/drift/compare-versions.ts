@@ -1,5 +1,5 @@
-import { fisherExact, mannWhitneyU } from "@/lib/drift";
-import { bootstrapDifferenceCi, mean, proportionDifferenceCi, quantileOf, sd } from "./bootstrap";
+import { fisherExact, mannWhitneyU } from "./paired";
+import { bootstrapDifferenceCi, mean, proportionDifferenceCi, quantileOf, sd } from "./bootstrap-ci";
 import { holmAdjust } from "./multiple-testing";
 
 /** The traces of one side of a version change. */

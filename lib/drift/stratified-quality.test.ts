@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createRng, type Rng } from "@/lib/drift";
-import { resolveThresholds } from "./config";
+import { resolveThresholds } from "@/lib/monitors/config";
 import { compareTopicQuality, type Outcome } from "./outcomes";
 import { comparePooledQuality, withinReferenceTopics } from "./stratified-quality";
-import { sampleTopics, topicCentres } from "./test-fixtures";
+import { sampleTopics, topicCentres } from "./__fixtures__/topic-samples";
 import { assignTopics, fitTopics } from "./topics";
 
 /**

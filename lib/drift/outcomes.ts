@@ -1,5 +1,5 @@
-import { fisherExact, mannWhitneyU } from "@/lib/drift";
-import { mean, sd } from "./bootstrap";
+import { fisherExact, mannWhitneyU } from "./paired";
+import { mean, sd } from "./bootstrap-ci";
 import { adjustPValues } from "./multiple-testing";
 
 /** What is known about the outcome of one trace. */

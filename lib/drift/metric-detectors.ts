@@ -1,5 +1,6 @@
-import { Adwin, PageHinkley, quantileSorted } from "@/lib/drift";
-import { mean, sd } from "./bootstrap";
+import { Adwin, PageHinkley } from "./sequential";
+import { quantileSorted } from "./quantile";
+import { mean, sd } from "./bootstrap-ci";
 
 export type MetricSettings = {
   detector: "threshold" | "page_hinkley" | "adwin";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "@/lib/drift";
-import { sampleTopics, TOPIC_WORDS, topicCentres } from "./test-fixtures";
+import { sampleTopics, TOPIC_WORDS, topicCentres } from "./__fixtures__/topic-samples";
 import { evaluateTopicDrift } from "./topics";
 
 const settings = { alpha: 0.01, psi: 0.1, emergingShare: 0.1, emergingMinSize: 5, seed: 42 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "@/lib/drift";
-import { compareVersions, type VersionSample } from "./version-compare";
+import { compareVersions, type VersionSample } from "./compare-versions";
 
 function sample(n: number, seed: number, latency = 800, tokens = 120): VersionSample {
   const rng = createRng(seed);

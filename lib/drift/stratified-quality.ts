@@ -1,5 +1,8 @@
-import { cochranMantelHaenszel, detectableMeanShift, detectableRateIncrease, normalPpf, quantiles, stratifiedMeanDifference, type Matrix } from "@/lib/drift";
-import { mean, sd } from "./bootstrap";
+import { normalPpf } from "./distributions";
+import type { Matrix } from "./matrix";
+import { quantiles } from "./quantile";
+import { cochranMantelHaenszel, detectableMeanShift, detectableRateIncrease, stratifiedMeanDifference } from "./stratified";
+import { mean, sd } from "./bootstrap-ci";
 import { holmAdjust } from "./multiple-testing";
 import { distancesToCentroids, type TopicModel } from "./topics";
 

@@ -1,4 +1,5 @@
-import { createRng, quantileSorted } from "@/lib/drift";
+import { createRng } from "./random";
+import { quantileSorted } from "./quantile";
 
 /**
  * Percentile bootstrap CI of stat(after) − stat(before) for two independent
