@@ -3,7 +3,7 @@ import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, time
 import { projects } from "./projects";
 
 export const monitorKind = pgEnum("monitor_kind", ["embedding_drift", "topic_drift", "concept_drift", "version_regression", "metric"]);
-/** ok → firing → resolved (lib/monitors/alert-state.ts); a monitor starts at ok. */
+/** ok → firing → resolved (lib/alerts/alert-state.ts); a monitor starts at ok. */
 export const alertState = pgEnum("alert_state", ["ok", "firing", "resolved"]);
 
 /** Filters on the traces a monitor watches; every given field must match. */

@@ -1,7 +1,8 @@
-import { deliverDueAlerts } from "@/lib/monitors/webhooks";
-import { runDueMonitors } from "@/lib/monitors/schedule";
-import { detectNewVersions } from "@/lib/monitors/new-versions";
-import { detectVersionChanges, refreshVersionChanges } from "@/lib/monitors/version-changes";
+import { deliverDueAlerts } from "@/lib/alerts/delivery";
+import { runDueMonitors } from "./monitor-schedule";
+import { detectNewVersions } from "./new-versions";
+import { detectVersionChanges } from "@/lib/monitors/version-changes";
+import { refreshVersionChanges } from "./version-comparisons";
 import type { PeriodicTask } from "./runner";
 
 /** Runs monitors whose schedule tick has passed (and backfills new ones). */

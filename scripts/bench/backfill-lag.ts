@@ -11,7 +11,7 @@ import { createDemoMonitors } from "@/lib/demo/default-monitors";
 import { writeDemoWorld } from "@/lib/demo/write-world";
 import { createEmbedder } from "@/lib/embeddings";
 import { drainEmbeddingBacklog } from "@/lib/jobs/embed";
-import { backfillMonitor } from "@/lib/monitors/schedule";
+import { backfillMonitor } from "@/lib/jobs/monitor-schedule";
 
 const handle = await openDatabase({ dataDir: "memory://" });
 await runMigrations(handle);

@@ -20,7 +20,7 @@ import { monitors, projects, type Monitor, type MonitorKind } from "@/db/schema"
 import { assignTopics, compareEmbeddings, compareTopicQuality, compareVersions, evaluateMetricStream, evaluateTopicDrift, fitTopics, type Outcome, projectTo2d } from "@/lib/drift";
 import { resolveThresholds } from "@/lib/monitors/config";
 import { chooseEmbeddingModel, loadEmbeddings, loadMetricStream, loadOutcomes, loadVersionSample, monitorSeed } from "@/lib/monitors/data";
-import { runMonitorWindow } from "@/lib/monitors/run";
+import { runMonitorWindow } from "@/lib/jobs/monitor-window";
 import { windowsAt } from "@/lib/monitors/windows";
 import { createScratchDatabase } from "../../testing/scratch-database";
 import { benchRow, isQuick, writeBenchSection, type BenchRow } from "./results";

@@ -8,7 +8,7 @@ import { writeDemoWorld } from "@/lib/demo/write-world";
 import { createEmbedder } from "@/lib/embeddings";
 import { drainEmbeddingBacklog } from "@/lib/jobs/embed";
 import { drainEvalBacklog } from "@/lib/jobs/evaluate";
-import { backfillMonitor } from "@/lib/monitors/schedule";
+import { backfillMonitor } from "@/lib/jobs/monitor-schedule";
 import { listAlerts } from "@/lib/queries/monitors-alerts";
 import { listMonitorResults } from "@/lib/queries/monitors-results";
 import { dbTargets } from "./targets";

@@ -7,7 +7,7 @@ import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import { parseNativeBatch } from "@/lib/ingest/validate-native";
 import { drainEmbeddingBacklog } from "@/lib/jobs/embed";
 import { embeddingsPendingBefore } from "@/lib/monitors/pending-work";
-import { runDueMonitors } from "@/lib/monitors/schedule";
+import { runDueMonitors } from "@/lib/jobs/monitor-schedule";
 import { createMonitor } from "@/lib/services/monitors/create-monitor";
 import { recordTraces } from "@/lib/services/traces/record-traces";
 import { dbTargets } from "./targets";

@@ -3,7 +3,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { projects } from "@/db/schema";
 import { versionChangeTask } from "@/lib/jobs/monitors";
 import { startRunner } from "@/lib/jobs/runner";
-import { detectNewVersions } from "@/lib/monitors/new-versions";
+import { detectNewVersions } from "@/lib/jobs/new-versions";
 import { listVersionChanges } from "@/lib/queries/monitors-version-changes";
 import { recordTraces } from "@/lib/services/traces/record-traces";
 import { minimalTrace } from "../../testing/fixtures/trace";

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { alertChannels, alertDeliveries, projects } from "@/db/schema";
-import { deliverDueAlerts } from "@/lib/monitors/webhooks";
+import { deliverDueAlerts } from "@/lib/alerts/delivery";
 import { createAlertChannel } from "@/lib/services/alert-channels/create-alert-channel";
 import { ValidationError } from "@/lib/errors";
 import { dbTargets } from "./targets";

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { and, eq, type SQL } from "drizzle-orm";
 import { monitors, projects } from "@/db/schema";
-import { backfillMonitor, runDueMonitors } from "@/lib/monitors/schedule";
+import { backfillMonitor, runDueMonitors } from "@/lib/jobs/monitor-schedule";
 import { openCliDatabase } from "../database";
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };

@@ -7,6 +7,9 @@ export type AlertSnapshot = {
   latest: { id: string; state: AlertState; cleanStreak: number; resolvedAt: Date | null } | null;
 };
 
+/** The monitor settings an alert transition reads (every kind has them, lib/monitors/config.ts). */
+export type AlertSettings = { resolveAfter: number; cooldownSeconds: number };
+
 export type AlertAction =
   | { type: "none" }
   | { type: "open"; notify: true }
@@ -28,7 +31,7 @@ export type AlertAction =
 export function nextAlertAction(
   snapshot: AlertSnapshot,
   verdict: MonitorVerdict,
-  settings: { resolveAfter: number; cooldownSeconds: number },
+  settings: AlertSettings,
   at: Date,
 ): AlertAction {
   if (verdict === "insufficient_data") return { type: "none" };

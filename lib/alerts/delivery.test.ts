@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { deliveryBackoffMs, signWebhook, slackMessage, verifyWebhook } from "./webhooks";
+import { deliveryBackoffMs, signWebhook, slackMessage, verifyWebhook } from "./delivery";
 
 describe("webhook signatures", () => {
   it("is sha256= HMAC-SHA256 of `<timestamp>.<body>`", () => {

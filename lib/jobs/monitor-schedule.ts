@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
 import { monitors, type Monitor, type MonitorSegment } from "@/db/schema";
-import { cronTicksBetween, nextCronTick, parseCron } from "./cron";
-import { Params, segmentSql } from "./data";
-import { runMonitorWindow, type WindowRun } from "./run";
-import { embeddingsPendingBefore, evaluationsPendingBefore } from "./pending-work";
-import { backfillTicks } from "./windows";
+import { cronTicksBetween, nextCronTick, parseCron } from "@/lib/monitors/cron";
+import { Params, segmentSql } from "@/lib/monitors/data";
+import { runMonitorWindow, type WindowRun } from "./monitor-window";
+import { embeddingsPendingBefore, evaluationsPendingBefore } from "@/lib/monitors/pending-work";
+import { backfillTicks } from "@/lib/monitors/windows";
 
 /** Most windows a backfill computes (the latest ones) and a restart catches up. */
 export const MAX_BACKFILL_WINDOWS = 200;

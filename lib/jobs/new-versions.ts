@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "@/db/client";
-import { DOMINANT_SHARE } from "./version-changes";
+import { DOMINANT_SHARE } from "@/lib/monitors/version-changes";
 
 /** Traces before a new version's first one that say which version the pair answered with until then. */
 const BEFORE_SAMPLE = 100;

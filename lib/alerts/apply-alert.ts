@@ -1,93 +1,42 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
-import { alertChannels, alertDeliveries, alerts, monitorResults, monitors, type AlertEvidence, type Monitor } from "@/db/schema";
-import { nextAlertAction } from "./alert-state";
-import { resolveThresholds } from "./config";
-import { evaluateMonitor, type Evaluation } from "./evaluate";
-import { windowsAt } from "./windows";
-
-export type WindowRun = { windowStart: Date; windowEnd: Date; written: boolean; verdict: Evaluation["verdict"] | "existing" };
+import { alertChannels, alertDeliveries, alerts, monitors, type AlertEvidence, type Monitor, type MonitorVerdict } from "@/db/schema";
+import { nextAlertAction, type AlertSettings } from "./alert-state";
 
 type Tx = Parameters<Parameters<DatabaseHandle["db"]["transaction"]>[0]>[0];
 
-/**
- * Evaluates the window whose tick is `end` and stores the result. A window
- * that already has a result is skipped (results are never replaced). The
- * result and the alert transition it causes (with its notification outbox
- * rows) are written in one transaction: a worker killed mid-run leaves
- * nothing, and the window is simply run again. Two workers racing on one
- * window both evaluate, but only the first insert lands (the window is the
- * key) and only that one touches the alert.
- */
-export async function runMonitorWindow(
-  handle: DatabaseHandle,
-  monitor: Monitor,
-  end: Date,
-  options: { alerts?: boolean; now?: Date } = {},
-): Promise<WindowRun> {
-  const windows = windowsAt(end, monitor.windowSeconds, monitor.reference);
-  const key = { windowStart: windows.current.start, windowEnd: windows.current.end };
-  const [existing] = await handle.db
-    .select({ verdict: monitorResults.verdict })
-    .from(monitorResults)
-    .where(
-      and(
-        eq(monitorResults.projectId, monitor.projectId),
-        eq(monitorResults.monitorId, monitor.id),
-        eq(monitorResults.windowStart, key.windowStart),
-        eq(monitorResults.windowEnd, key.windowEnd),
-      ),
-    );
-  if (existing) return { ...key, written: false, verdict: "existing" };
+/** What the alert needs of a window's evaluation (lib/monitors/evaluate.ts's `Evaluation` has it). */
+export type AlertEvaluation = {
+  verdict: MonitorVerdict;
+  sampleSizes: { reference: number; current: number };
+  pValue: number | null;
+  score: number | null;
+  threshold: number | null;
+  /** Version changes behind a version-regression verdict (alert evidence). */
+  versionChangeIds?: string[];
+};
 
-  const started = performance.now();
-  const evaluation = await evaluateMonitor(handle, monitor, windows);
-  const durationMs = Math.round(performance.now() - started);
-  const written = await handle.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(monitorResults)
-      .values({
-        projectId: monitor.projectId,
-        monitorId: monitor.id,
-        ...key,
-        referenceStart: windows.reference.start,
-        referenceEnd: windows.reference.end,
-        sampleSizes: evaluation.sampleSizes,
-        statistics: evaluation.statistics,
-        pValue: finiteOrNull(evaluation.pValue),
-        score: finiteOrNull(evaluation.score),
-        threshold: finiteOrNull(evaluation.threshold),
-        verdict: evaluation.verdict,
-        artefacts: evaluation.artefacts,
-        durationMs,
-      })
-      .onConflictDoNothing()
-      .returning({ id: monitorResults.id });
-    if (!row) return false;
-    if (options.alerts !== false) await applyAlert(tx, monitor, evaluation, { resultId: row.id, ...key }, options.now ?? new Date());
-    return true;
-  });
-  return { ...key, written, verdict: evaluation.verdict };
-}
-
-function finiteOrNull(x: number | null): number | null {
-  return x !== null && Number.isFinite(x) ? x : null;
-}
-
-function summarise(monitor: Monitor, e: Evaluation): string {
+function summarise(monitor: Monitor, e: AlertEvaluation): string {
   const p = e.pValue !== null ? `, p = ${e.pValue.toPrecision(3)}` : "";
   const s = e.score !== null ? `score ${Number(e.score.toPrecision(4))}` : "";
   return `${monitor.kind.replace("_", " ")}: ${s}${e.threshold !== null ? ` (threshold ${e.threshold})` : ""}${p}; ${e.sampleSizes.reference} reference vs ${e.sampleSizes.current} current rows`;
 }
 
-async function applyAlert(
+/**
+ * The alert transition one stored window causes (lib/alerts/alert-state.ts
+ * decides it), written in the caller's transaction with the result: opens,
+ * repeats, re-opens, counts clean windows towards or resolves the monitor's
+ * alert, and queues a notification per enabled channel of the monitor in the
+ * outbox (`alert_deliveries`, sent by lib/alerts/delivery.ts).
+ */
+export async function applyAlert(
   tx: Tx,
   monitor: Monitor,
-  evaluation: Evaluation,
+  evaluation: AlertEvaluation,
+  settings: AlertSettings,
   result: { resultId: string; windowStart: Date; windowEnd: Date },
   now: Date,
 ): Promise<void> {
-  const settings = resolveThresholds(monitor.kind, monitor.thresholds);
   // Serialises alert transitions of one monitor between workers.
   await tx.execute(sql`select 1 from monitors where project_id = ${monitor.projectId} and id = ${monitor.id} for update`);
   const [latest] = await tx
