@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { requireUser } from "@/lib/auth/current-user";
+import { requireUser } from "@/lib/server/current-user";
 import { listProjectsForUser } from "@/lib/queries/projects";
 import { getDatabase } from "@/lib/server/database";
 import { SignOutButton } from "@/components/layout/sign-out-button";

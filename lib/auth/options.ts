@@ -3,10 +3,16 @@ import { and, eq, gt } from "drizzle-orm";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
+import type { Database } from "@/db/client";
 import { accounts, sessions, users } from "@/db/schema";
 import { env } from "@/lib/env";
-import { getDatabase } from "@/lib/server/database";
 import { verifyPassword } from "./passwords";
+
+/**
+ * Where the auth callbacks get the database: the caller's opened one
+ * (lib/server/database.ts in the app). lib/auth never opens it itself.
+ */
+export type OpenDatabase = () => Promise<{ db: Database }>;
 
 const DEFAULT_MAX_AGE_HOURS = 24 * 7;
 
@@ -14,7 +20,7 @@ function maxAgeSeconds(): number {
   return (env().DRIFTLINE_SESSION_MAX_AGE_HOURS ?? DEFAULT_MAX_AGE_HOURS) * 3600;
 }
 
-function providers(): NextAuthOptions["providers"] {
+function providers(open: OpenDatabase): NextAuthOptions["providers"] {
   const config = env();
   const list: NextAuthOptions["providers"] = [
     CredentialsProvider({
@@ -25,7 +31,7 @@ function providers(): NextAuthOptions["providers"] {
         const email = credentials?.email?.trim().toLowerCase();
         const password = credentials?.password;
         if (!email || !password) return null;
-        const { db } = await getDatabase();
+        const { db } = await open();
         const [user] = await db.select().from(users).where(eq(users.email, email));
         if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, password))) return null;
         return { id: user.id, email: user.email, name: user.name };
@@ -55,7 +61,7 @@ function providers(): NextAuthOptions["providers"] {
 }
 
 /** Links an external identity to a user (created on first sign-in, matched by email). */
-async function upsertOAuthUser(params: {
+async function upsertOAuthUser(open: OpenDatabase, params: {
   email: string;
   name: string | null | undefined;
   image: string | null | undefined;
@@ -63,7 +69,7 @@ async function upsertOAuthUser(params: {
   providerAccountId: string;
   type: string;
 }): Promise<string> {
-  const { db } = await getDatabase();
+  const { db } = await open();
   const email = params.email.toLowerCase();
   await db
     .insert(users)
@@ -78,7 +84,7 @@ async function upsertOAuthUser(params: {
   return user.id;
 }
 
-export function authOptions(): NextAuthOptions {
+export function authOptions(open: OpenDatabase): NextAuthOptions {
   return {
     secret: env().NEXTAUTH_SECRET,
     // Credentials sign-in needs JWTs in next-auth v4; the JWT only carries a
@@ -89,12 +95,12 @@ export function authOptions(): NextAuthOptions {
     // HttpOnly and SameSite=Lax.
     useSecureCookies: (env().NEXTAUTH_URL ?? "").startsWith("https://"),
     pages: { signIn: "/login" },
-    providers: providers(),
+    providers: providers(open),
     callbacks: {
       async signIn({ user, account }) {
         if (account && account.type !== "credentials") {
           if (!user.email) return false;
-          user.id = await upsertOAuthUser({
+          user.id = await upsertOAuthUser(open, {
             email: user.email,
             name: user.name,
             image: user.image,
@@ -107,7 +113,7 @@ export function authOptions(): NextAuthOptions {
       },
       async jwt({ token, user }) {
         if (user) {
-          const { db } = await getDatabase();
+          const { db } = await open();
           const sessionToken = randomBytes(32).toString("hex");
           await db
             .insert(sessions)
@@ -124,7 +130,7 @@ export function authOptions(): NextAuthOptions {
     events: {
       async signOut({ token }) {
         if (typeof token?.sid !== "string") return;
-        const { db } = await getDatabase();
+        const { db } = await open();
         await db.delete(sessions).where(eq(sessions.sessionToken, token.sid));
       },
     },
@@ -132,8 +138,7 @@ export function authOptions(): NextAuthOptions {
 }
 
 /** A session id is valid while its row exists and has not expired. */
-export async function findLiveSession(sessionToken: string) {
-  const { db } = await getDatabase();
+export async function findLiveSession(db: Database, sessionToken: string) {
   const [row] = await db
     .select({ userId: sessions.userId })
     .from(sessions)

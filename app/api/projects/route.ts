@@ -1,4 +1,4 @@
-import { requireApiUser } from "@/lib/auth/current-user";
+import { requireApiUser } from "@/lib/server/current-user";
 import { errorResponse } from "@/lib/http/errors";
 import { createProject } from "@/lib/services/projects/create-project";
 import { getDatabase } from "@/lib/server/database";

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { Sidebar } from "@/components/layout/sidebar";
 import { THEME_COOKIE } from "@/components/layout/theme";
-import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { listProjectsForUser } from "@/lib/queries/projects";
 import { getDatabase } from "@/lib/server/database";
 import { NotFoundError } from "@/lib/errors";

@@ -5,7 +5,7 @@ import { FirstTrace } from "@/components/overview/first-trace";
 import { OverviewView } from "@/components/overview/overview-view";
 import { periodSelectionOrDefault, resolvePeriod, selectionKey } from "@/lib/period";
 import { queryKeys } from "@/lib/charts/query-keys";
-import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { getOverview } from "@/lib/queries/overview";
 import { makeQueryClient } from "@/lib/query-client";
 import { getDatabase } from "@/lib/server/database";

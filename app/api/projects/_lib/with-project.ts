@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { getProjectAccess, requireApiUser, type ProjectAccess } from "@/lib/auth/current-user";
+import { getProjectAccess, requireApiUser, type ProjectAccess } from "@/lib/server/current-user";
 import { errorResponse } from "@/lib/http/errors";
 import { parsePeriodSelection, resolvePeriod, type Period } from "@/lib/period";
 import type { ServiceContext } from "@/lib/services/context";

@@ -1,7 +1,7 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { DriftView } from "@/components/drift/drift-view";
-import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { can } from "@/lib/auth/roles";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { listMonitors } from "@/lib/queries/monitors";

@@ -1,7 +1,7 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { EvaluationsView } from "@/components/evaluations/evaluations-view";
-import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { can } from "@/lib/auth/roles";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { listDatasets } from "@/lib/queries/datasets";

@@ -1,7 +1,7 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { RegressionsView } from "@/components/regressions/regressions-view";
-import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { listVersionChanges } from "@/lib/queries/monitors-version-changes";
 import { makeQueryClient } from "@/lib/query-client";

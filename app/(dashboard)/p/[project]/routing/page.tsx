@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { RoutingView } from "@/components/routing/routing-view";
 import { periodSelectionOrDefault, resolvePeriod, selectionKey } from "@/lib/period";
 import { queryKeys } from "@/lib/charts/query-keys";
-import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { getRouting } from "@/lib/queries/routing";
 import { makeQueryClient } from "@/lib/query-client";
 import { getDatabase } from "@/lib/server/database";

@@ -5,7 +5,7 @@ import { LlmConnectionsCard } from "@/components/settings/llm-connections-card";
 import { MembersCard } from "@/components/settings/members-card";
 import { PricesCard } from "@/components/settings/prices-card";
 import { ProjectSettingsForm } from "@/components/settings/project-settings-form";
-import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { can } from "@/lib/auth/roles";
 import { readEmbeddingConfig } from "@/lib/embeddings/registry";
 import { PRICE_TABLE_VERSION } from "@/lib/ingest/pricing";

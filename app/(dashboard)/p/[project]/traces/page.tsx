@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { TracesView } from "@/components/traces/traces-view";
 import { filterToSearch, type TraceFilter } from "@/lib/charts/trace-filter";
 import { queryKeys } from "@/lib/charts/query-keys";
-import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { encodeCursor } from "@/lib/queries/trace-cursor";
 import { searchTraces, traceFacets } from "@/lib/queries/traces-list";
 import { parseTraceSearch } from "@/lib/queries/traces-list-params";

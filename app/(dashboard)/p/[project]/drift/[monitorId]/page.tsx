@@ -2,7 +2,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { MonitorDetailView } from "@/components/drift/monitor-detail-view";
-import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { getMonitor } from "@/lib/queries/monitors";
 import { listMonitorResults } from "@/lib/queries/monitors-results";

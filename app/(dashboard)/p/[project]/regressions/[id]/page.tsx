@@ -2,7 +2,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { RegressionDetailView } from "@/components/regressions/regression-detail-view";
-import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { getVersionChange } from "@/lib/queries/monitors-version-changes";
 import { makeQueryClient } from "@/lib/query-client";

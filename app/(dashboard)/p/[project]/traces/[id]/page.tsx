@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ChatMessages } from "@/components/traces/chat-messages";
-import { getProjectAccess, requireUser } from "@/lib/auth/current-user";
+import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { formatMs, formatUsd } from "@/lib/format";
 import { getTraceEvaluations } from "@/lib/queries/evaluators";
 import { embeddingStatus, similarTraces, type EmbeddingStatus } from "@/lib/queries/trace-detail";

@@ -4,18 +4,18 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { memberships, projects, users, type ProjectRole } from "@/db/schema";
 import { NotFoundError, UnauthenticatedError } from "@/lib/errors";
-import { getDatabase } from "@/lib/server/database";
-import { authOptions, findLiveSession } from "./options";
+import { authOptions, findLiveSession } from "@/lib/auth/options";
+import { getDatabase } from "./database";
 
 export type CurrentUser = { id: string; email: string; name: string | null; isInstanceAdmin: boolean };
 
 /** The signed-in user, checked against the sessions table on every call; null when signed out. */
 export async function getCurrentUser(): Promise<CurrentUser | null> {
-  const session = await getServerSession(authOptions());
+  const session = await getServerSession(authOptions(getDatabase));
   if (!session?.sid) return null;
-  const live = await findLiveSession(session.sid);
-  if (!live) return null;
   const { db } = await getDatabase();
+  const live = await findLiveSession(db, session.sid);
+  if (!live) return null;
   const [user] = await db
     .select({ id: users.id, email: users.email, name: users.name, isInstanceAdmin: users.isInstanceAdmin })
     .from(users)
