@@ -8,9 +8,10 @@
 /** Everything of ours: an import outside this is a package or node built-in. */
 const OURS = "^(app|components|lib|db|tests|testing|scripts|e2e|bin)/";
 /** Small neutral modules every room except lib/drift may use: env reading,
- * number/date formatting, domain errors (no HTTP), and the reporting period
+ * number/date formatting, durations ("24h" ↔ seconds: a monitor's window is
+ * parsed by services and shown by queries), domain errors (no HTTP), and the reporting period
  * (lib/period.ts: the picker of components and the read models of lib/queries agree on it). */
-const LOW = "^lib/(env|format|errors|period|secret-box)\\.ts$";
+const LOW = "^lib/(env|format|duration|errors|period|secret-box)\\.ts$";
 /** Colocated tests may reach fixtures and helpers anywhere (tests/ and scripts/ may import anything). */
 const TEST_FILE = "\\.test\\.tsx?$";
 

@@ -34,7 +34,7 @@ export const monitors = pgTable(
     windowSeconds: integer("window_seconds").notNull(),
     /** Five-field cron expression in UTC (lib/monitors/cron.ts); a run's window ends at its tick. */
     schedule: text("schedule").notNull(),
-    /** Kind-specific settings with documented defaults (lib/monitors/config.ts, docs/monitors.md). */
+    /** Kind-specific settings with documented defaults (db/monitor-config.ts, docs/monitors.md). */
     thresholds: jsonb("thresholds").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     paused: boolean("paused").notNull().default(false),
     channelIds: uuid("channel_ids").array().notNull().default(sql`'{}'::uuid[]`),

@@ -7,7 +7,7 @@ export type AlertSnapshot = {
   latest: { id: string; state: AlertState; cleanStreak: number; resolvedAt: Date | null } | null;
 };
 
-/** The monitor settings an alert transition reads (every kind has them, lib/monitors/config.ts). */
+/** The monitor settings an alert transition reads (every kind has them, db/monitor-config.ts). */
 export type AlertSettings = { resolveAfter: number; cooldownSeconds: number };
 
 export type AlertAction =

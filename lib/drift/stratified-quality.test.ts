@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng, type Rng } from "@/lib/drift";
-import { resolveThresholds } from "@/lib/monitors/config";
+import { resolveThresholds } from "@/db/monitor-config";
 import { compareTopicQuality, type Outcome } from "./outcomes";
 import { comparePooledQuality, withinReferenceTopics } from "./stratified-quality";
 import { sampleTopics, topicCentres } from "./__fixtures__/topic-samples";

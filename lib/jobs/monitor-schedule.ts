@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
 import { monitors, type Monitor, type MonitorSegment } from "@/db/schema";
 import { cronTicksBetween, nextCronTick, parseCron } from "@/lib/monitors/cron";
-import { Params, segmentSql } from "@/lib/monitors/data";
+import { Params, segmentSql } from "@/lib/monitors/sql-params";
 import { runMonitorWindow, type WindowRun } from "./monitor-window";
 import { embeddingsPendingBefore, evaluationsPendingBefore } from "@/lib/monitors/pending-work";
 import { backfillTicks } from "@/lib/monitors/windows";

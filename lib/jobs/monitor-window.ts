@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
 import { monitorResults, type Monitor } from "@/db/schema";
 import { applyAlert } from "@/lib/alerts/apply-alert";
-import { resolveThresholds } from "@/lib/monitors/config";
+import { resolveThresholds } from "@/db/monitor-config";
 import { evaluateMonitor, type Evaluation } from "@/lib/monitors/evaluate";
 import { windowsAt } from "@/lib/monitors/windows";
 

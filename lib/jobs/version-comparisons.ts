@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "@/db/client";
-import { resolveThresholds } from "@/lib/monitors/config";
+import { resolveThresholds } from "@/db/monitor-config";
 import { embeddingsPendingBefore } from "@/lib/monitors/pending-work";
 import { compareVersionChange } from "@/lib/monitors/version-changes";
 

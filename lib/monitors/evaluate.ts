@@ -2,17 +2,17 @@ import type { DatabaseHandle } from "@/db/client";
 import type { Monitor, MonitorSegment, MonitorVerdict } from "@/db/schema";
 import { compareAnswerDistances, comparePooledQuality, compareTopicQuality, evaluateMetricStream, type Matrix, type Outcome, withinReferenceTopics } from "@/lib/drift";
 import { compute } from "./compute";
-import { resolveThresholds, type ThresholdsOf } from "./config";
+import { resolveThresholds, type ThresholdsOf } from "@/db/monitor-config";
 import {
   chooseEmbeddingModel,
   loadEmbeddings,
   loadMetricStream,
   loadOutcomes,
   nearDuplicateResponseDistances,
-  monitorSeed,
   type EmbeddingModelRef,
   type EmbeddingWindow,
-} from "./data";
+} from "./loaders";
+import { monitorSeed } from "./sampling";
 import { compareVersionChange, detectVersionChanges } from "./version-changes";
 import type { MonitorWindows, TimeRange } from "./windows";
 

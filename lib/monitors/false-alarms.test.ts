@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compareEmbeddings, compareTopicQuality, compareVersions, createRng, evaluateMetricStream, evaluateTopicDrift, type Outcome } from "@/lib/drift";
-import { resolveThresholds } from "./config";
+import { resolveThresholds } from "@/db/monitor-config";
 import { sampleTopics, TOPIC_WORDS, topicCentres } from "@/lib/drift/__fixtures__/topic-samples";
 
 /**

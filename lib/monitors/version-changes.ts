@@ -1,7 +1,8 @@
 import type { DatabaseHandle } from "@/db/client";
 import type { MonitorSegment } from "@/db/schema";
-import { resolveThresholds, type ThresholdsOf } from "./config";
-import { chooseEmbeddingModel, loadVectorsFor, loadVersionSample, nearDuplicateResponseDistances, seedFromId } from "./data";
+import { resolveThresholds, type ThresholdsOf } from "@/db/monitor-config";
+import { chooseEmbeddingModel, loadVectorsFor, loadVersionSample, nearDuplicateResponseDistances } from "./loaders";
+import { seedFromId } from "./sampling";
 import { compareAnswerDistances, compareVersions, type MetricComparison, type VersionVerdict } from "@/lib/drift";
 import type { TimeRange } from "./windows";
 

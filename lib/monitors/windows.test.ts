@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseDuration } from "./duration";
+import { formatDuration, parseDuration } from "@/lib/duration";
 import { backfillTicks, windowsAt } from "./windows";
 
 describe("windows", () => {

@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { monitorResults, monitors, type AlertState, type Monitor, type MonitorKind, type MonitorReference, type MonitorSegment, type MonitorVerdict } from "@/db/schema";
-import { resolveThresholds } from "@/lib/monitors/config";
-import { formatDuration } from "@/lib/monitors/duration";
+import { resolveThresholds } from "@/db/monitor-config";
+import { formatDuration } from "@/lib/duration";
 
 /** A monitor as the API and the dashboard show it. */
 export type MonitorView = {

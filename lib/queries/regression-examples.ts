@@ -1,6 +1,6 @@
 import "server-only";
 import type { DatabaseHandle } from "@/db/client";
-import { nearestTraces } from "./nearest-traces";
+import { nearestTraces } from "@/db/nearest-traces";
 import type { VersionChangeView } from "./monitors-version-changes";
 
 export type ExampleSide = { traceId: string; startedAt: string; version: string; prompt: string; response: string };

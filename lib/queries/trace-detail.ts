@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
 import { embeddingBacklog, embeddingModels, embeddings, traces } from "@/db/schema";
-import { nearestTraces } from "./nearest-traces";
+import { nearestTraces } from "@/db/nearest-traces";
 
 export type EmbeddingStatus = {
   kind: "prompt" | "response";

@@ -17,7 +17,7 @@ import { generateDemoTraces } from "@/lib/demo/world";
 import { createEmbedder, type CreateEmbedderOptions, type Embedder } from "@/lib/embeddings";
 import { drainEmbeddingBacklog } from "@/lib/jobs/embed";
 import { analyzeGrowingTables } from "@/lib/jobs/analyze";
-import { nearestTraces } from "@/lib/queries/nearest-traces";
+import { nearestTraces } from "@/db/nearest-traces";
 import { parseNativeBatch } from "@/lib/ingest/validate-native";
 import { recordTraces } from "@/lib/services/traces/record-traces";
 import { createScratchDatabase } from "../../testing/scratch-database";

@@ -18,8 +18,9 @@ import { embeddingIndexName, ensureEmbeddingIndexes, ensureEmbeddingModel } from
 import { runMigrations } from "@/db/migrate";
 import { monitors, projects, type Monitor, type MonitorKind } from "@/db/schema";
 import { assignTopics, compareEmbeddings, compareTopicQuality, compareVersions, evaluateMetricStream, evaluateTopicDrift, fitTopics, type Outcome, projectTo2d } from "@/lib/drift";
-import { resolveThresholds } from "@/lib/monitors/config";
-import { chooseEmbeddingModel, loadEmbeddings, loadMetricStream, loadOutcomes, loadVersionSample, monitorSeed } from "@/lib/monitors/data";
+import { resolveThresholds } from "@/db/monitor-config";
+import { chooseEmbeddingModel, loadEmbeddings, loadMetricStream, loadOutcomes, loadVersionSample } from "@/lib/monitors/loaders";
+import { monitorSeed } from "@/lib/monitors/sampling";
 import { runMonitorWindow } from "@/lib/jobs/monitor-window";
 import { windowsAt } from "@/lib/monitors/windows";
 import { createScratchDatabase } from "../../testing/scratch-database";

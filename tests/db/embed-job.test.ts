@@ -6,7 +6,7 @@ import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import type { NormalizedTrace } from "@/lib/ingest/types";
 import { drainEmbeddingBacklog, MAX_EMBED_ATTEMPTS, runEmbedBatch } from "@/lib/jobs/embed";
 import { getEmbeddingBacklog } from "@/lib/queries/embedding-backlog";
-import { nearestTraces } from "@/lib/queries/nearest-traces";
+import { nearestTraces } from "@/db/nearest-traces";
 import { recordTraces } from "@/lib/services/traces/record-traces";
 import { dbTargets } from "./targets";
 

@@ -9,7 +9,7 @@ import { apiKeys, memberships, projects, scores, traces, users } from "@/db/sche
 import { hashApiKey } from "@/lib/auth/api-keys";
 import { verifyPassword } from "@/lib/auth/passwords";
 import type { NormalizedTrace } from "@/lib/ingest/types";
-import { nearestTraces } from "@/lib/queries/nearest-traces";
+import { nearestTraces } from "@/db/nearest-traces";
 import { applyBootstrap } from "@/lib/services/bootstrap";
 import { recordTraces } from "@/lib/services/traces/record-traces";
 import { dbTargets } from "./targets";

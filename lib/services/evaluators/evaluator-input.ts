@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { EVALUATOR_KINDS, parseEvaluatorSettings, type EvaluatorKind, type EvaluatorSettings } from "@/lib/evals/evaluator";
-import { SegmentSchema } from "@/lib/monitors/config";
+import { SegmentSchema } from "@/db/monitor-config";
 import { ValidationError } from "@/lib/errors";
 
 const Name = z

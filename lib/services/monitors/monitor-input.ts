@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { MonitorKind } from "@/db/schema";
-import { ReferenceSchema, SegmentSchema, ThresholdSchemas } from "@/lib/monitors/config";
+import { ReferenceSchema, SegmentSchema, ThresholdSchemas } from "@/db/monitor-config";
 import { CronError, parseCron } from "@/lib/monitors/cron";
-import { parseDuration } from "@/lib/monitors/duration";
+import { parseDuration } from "@/lib/duration";
 import { ValidationError } from "@/lib/errors";
 
 export const MONITOR_KINDS = ["embedding_drift", "topic_drift", "concept_drift", "version_regression", "metric"] as const;

@@ -1,54 +1,10 @@
 import type { DatabaseHandle } from "@/db/client";
+import { nearestTraces } from "@/db/nearest-traces";
 import type { MonitorSegment } from "@/db/schema";
 import type { Matrix, Outcome, VersionSample } from "@/lib/drift";
-import { nearestTraces } from "@/lib/queries/nearest-traces";
+import { sampleOrder } from "./sampling";
+import { Params, segmentSql } from "./sql-params";
 import type { TimeRange } from "./windows";
-
-/** Positional parameters for hand-written SQL: `p.add(value)` returns its `$n`. */
-export class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
-/** The segment's filters on the traces aliased `t`. */
-export function segmentSql(segment: MonitorSegment, p: Params): string {
-  const parts: string[] = [];
-  if (segment.model) parts.push(`t.model = ${p.add(segment.model)}`);
-  if (segment.route) parts.push(`t.route = ${p.add(segment.route)}`);
-  if (segment.provider) parts.push(`t.provider = ${p.add(segment.provider)}`);
-  if (segment.tags?.length) parts.push(`t.tags @> ${p.add(segment.tags)}::text[]`);
-  return parts.length ? ` and ${parts.join(" and ")}` : "";
-}
-
-/**
- * The subsampling rule, the same everywhere: when a window holds more rows
- * than the cap, keep the rows with the smallest md5(external id ‖ seed) —
- * the client's trace id, so the sample does not depend on Driftline's
- * generated ids either. It is a
- * uniform sample without replacement, fixed by the seed (a monitor's seed is
- * derived from its id), independent of insertion order, so recomputing a
- * window gives the same sample, and it is drawn inside the database, so a
- * window of a million traces never leaves it.
- */
-export function sampleOrder(column: string, seed: number, p: Params): string {
-  return `md5(${column}::text || ${p.add(String(seed))})`;
-}
-
-/** A monitor's seed: its `seed` setting, else a stable 31-bit hash of its id. */
-export function monitorSeed(monitor: { id: string; thresholds: unknown }): number {
-  const set = (monitor.thresholds as { seed?: unknown } | null)?.seed;
-  return typeof set === "number" && Number.isInteger(set) ? set : seedFromId(monitor.id);
-}
-
-/** A stable 31-bit seed from a monitor id. */
-export function seedFromId(id: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
-  return (h >>> 1) % 2_000_000_000;
-}
 
 export type EmbeddingModelRef = { id: number; dimensions: number; name: string };
 
@@ -237,7 +193,7 @@ const PAIR_CHUNK = 100;
 /**
  * Response distances of near-duplicate prompts: for each of `queries` (trace
  * ids whose prompt vector is known), its nearest prompts by pgvector
- * (lib/queries/nearest-traces.ts) with cosine similarity ≥ `similarity`
+ * (db/nearest-traces.ts) with cosine similarity ≥ `similarity`
  * whose trace started in `within`, and the cosine distance between the two
  * responses of the nearest such pair.
  */
