@@ -81,8 +81,8 @@ module.exports = {
     room(
       "monitors-orchestrate",
       "^lib/monitors/",
-      ["^lib/drift/", "^db/", "^lib/net/", "^lib/worker-script\\.ts$", LOW],
-      "lib/monitors: windows and kinds, calling lib/drift; lib/worker-script.ts starts its compute worker.",
+      ["^lib/drift/", "^db/", "^lib/worker-script\\.ts$", LOW],
+      "lib/monitors: windows and kinds, calling lib/drift; lib/worker-script.ts starts its compute worker. Claiming, storing results and alert transitions are lib/jobs' and lib/alerts'.",
     ),
     room(
       "evals-evaluate",
@@ -94,7 +94,7 @@ module.exports = {
       "alerts-deliver",
       "^lib/alerts/",
       ["^db/", "^lib/net/", LOW],
-      "lib/alerts: alert state, outbox, delivery through lib/net's address guard.",
+      "lib/alerts: alert state and transitions, the outbox and its webhook/Slack delivery through lib/net's address guard.",
     ),
     room("net-is-low", "^lib/net/", [LOW], "lib/net: outbound HTTP and its address guard; no other room."),
     room(
