@@ -44,18 +44,14 @@ export async function runRetentionBatch(handle: DatabaseHandle, options: { batch
 /**
  * Deletes the OTLP retriever documents kept past the join window
  * (lib/services/traces/otlp-contexts.ts); they are no longer read by then, so
- * this only keeps the staging table small. Returns the rows deleted.
+ * this only keeps the staging table small (it holds minutes of documents, so
+ * one statement). Returns the rows deleted.
  */
-export async function purgeExpiredRetrievals(handle: DatabaseHandle, options: { now?: Date; batchSize?: number } = {}): Promise<number> {
+export async function purgeExpiredRetrievals(handle: DatabaseHandle, options: { now?: Date } = {}): Promise<number> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - CONTEXT_JOIN_WINDOW_MS).toISOString();
-  const batchSize = Math.max(1, Math.min(50_000, Math.floor(options.batchSize ?? 5_000)));
   const rows = await handle.query<{ n: number }>(
-    `with gone as (
-       delete from otlp_retrievals where (project_id, otel_trace_id, span_id) in (
-         select project_id, otel_trace_id, span_id from otlp_retrievals where received_at < $1 limit $2)
-       returning 1)
-     select count(*)::int as n from gone`,
-    [cutoff, batchSize],
+    "with gone as (delete from otlp_retrievals where received_at < $1 returning 1) select count(*)::int as n from gone",
+    [cutoff],
   );
   return Number(rows[0]?.n ?? 0);
 }
@@ -67,8 +63,8 @@ export function retentionTask(options: { intervalMs?: number; batchSize?: number
     intervalMs: options.intervalMs ?? 10 * 60_000,
     async run(handle) {
       const stats = await runRetentionBatch(handle, { batchSize: options.batchSize });
-      const purged = await purgeExpiredRetrievals(handle, { batchSize: options.batchSize });
-      return stats.deleted >= (options.batchSize ?? 5_000) || purged >= (options.batchSize ?? 5_000);
+      await purgeExpiredRetrievals(handle);
+      return stats.deleted >= (options.batchSize ?? 5_000);
     },
   };
 }
