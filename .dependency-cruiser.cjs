@@ -112,8 +112,8 @@ module.exports = {
     room(
       "http-adapts",
       "^lib/http/",
-      ["^lib/services/", "^lib/queries/", "^lib/auth/", "^lib/ingest/", "^db/", "^lib/server/database\\.ts$", LOW],
-      "lib/http: the one HTTP adapter; it takes the context's database from lib/server/database.ts (the process's opened database) and db/ for its type.",
+      ["^lib/services/", "^lib/queries/", "^lib/auth/", "^lib/ingest/", "^db/", "^lib/server/(database|current-user)\\.ts$", LOW],
+      "lib/http: the one HTTP adapter; it takes the context's database from lib/server/database.ts (the process's opened database), the signed-in member from lib/server/current-user.ts, and db/ for its type.",
     ),
   // Type-only imports vanish at build time: components and charts may name the row types of other rooms.
   ].map((rule) => (rule.name.startsWith("components") || rule.name.startsWith("charts") ? { ...rule, to: { ...rule.to, dependencyTypesNot: ["type-only"] } } : rule)),

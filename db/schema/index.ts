@@ -14,6 +14,7 @@ export * from "./memberships";
 export * from "./monitor-results";
 export * from "./model-versions-seen";
 export * from "./monitors";
+export * from "./otlp-retrievals";
 export * from "./prices";
 export * from "./projects";
 export * from "./rollups";

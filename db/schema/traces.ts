@@ -81,6 +81,11 @@ export const traces = pgTable(
     index("traces_project_started_idx").on(t.projectId, t.startedAt),
     index("traces_project_model_started_idx").on(t.projectId, t.model, t.startedAt),
     index("traces_tags_idx").using("gin", t.tags),
+    // OTLP traces by their OTel trace id (metadata.otel.traceId): retriever documents that arrive after the
+    // LLM span are attached to the traces of the same OTel trace (lib/services/traces/otlp-contexts.ts).
+    index("traces_project_otel_trace_idx")
+      .on(t.projectId, sql`(${t.metadata}->'otel'->>'traceId')`)
+      .where(sql`(metadata->'otel'->>'traceId') is not null`),
     // Calls with tokens but no cost: the unknown models Settings lists. Small while most calls are priced.
     index("traces_unpriced_idx")
       .on(t.projectId, t.startedAt)

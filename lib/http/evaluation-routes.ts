@@ -6,69 +6,54 @@
  * or CSV by Content-Type; the dashboard sends a file's text as
  * `{ "content", "format" }`.
  */
-import type { Database } from "@/db/client";
 import { itemsFormat, parseDatasetItems, type ItemsFormat } from "@/lib/ingest/dataset-items";
 import { getDataset, listDatasetItems, listDatasets } from "@/lib/queries/datasets";
 import { getEvaluationBacklog, getEvaluator, getEvaluatorSeries, listEvaluators, type SeriesGroup } from "@/lib/queries/evaluators";
-import type { ServiceContext } from "@/lib/services/context";
 import { addDatasetItems, createDataset, deleteDataset } from "@/lib/services/datasets/datasets";
 import { backfillEvaluator, createEvaluator, deleteEvaluator, updateEvaluator } from "@/lib/services/evaluators/evaluators";
-import { NotFoundError, PayloadError, ValidationError } from "@/lib/errors";
-import { readBody } from "./read-body";
-
-export type EvaluationRouteContext = { db: Database; projectId: string; service: ServiceContext; base: string };
+import { NotFoundError, ValidationError } from "@/lib/errors";
+import { readBody, readJsonObject } from "./read-body";
+import type { RouteContext } from "./route-context";
 
 const MAX_JSON_BYTES = 1024 * 1024;
 const MAX_ITEMS_BYTES = 16 * 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-async function readObject(request: Request, maxBytes = MAX_JSON_BYTES): Promise<Record<string, unknown>> {
-  const text = new TextDecoder().decode(await readBody(request, maxBytes));
-  let value: unknown;
-  try {
-    value = text.trim() === "" ? {} : JSON.parse(text);
-  } catch {
-    throw new PayloadError("invalid_payload", "The body is not valid JSON", [{ path: "", message: "is not valid JSON" }]);
-  }
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new ValidationError([{ path: "", message: "must be a JSON object" }]);
-  return value as Record<string, unknown>;
-}
 
 function id(value: string, what: "Evaluator" | "Dataset"): string {
   if (!UUID.test(value)) throw new NotFoundError(what);
   return value;
 }
 
-export async function listEvaluatorsRoute(_request: Request, ctx: EvaluationRouteContext): Promise<Response> {
+export async function listEvaluatorsRoute(_request: Request, ctx: RouteContext): Promise<Response> {
   return Response.json({ data: await listEvaluators(ctx.db, ctx.projectId), backlog: await getEvaluationBacklog(ctx.db, ctx.projectId) });
 }
 
-export async function createEvaluatorRoute(request: Request, ctx: EvaluationRouteContext): Promise<Response> {
-  const body = await readObject(request);
+export async function createEvaluatorRoute(request: Request, ctx: RouteContext): Promise<Response> {
+  const body = await readJsonObject(request, MAX_JSON_BYTES);
   const evaluator = await createEvaluator({ ctx: ctx.service, input: { ...body, projectId: ctx.projectId } });
   return Response.json(evaluator, { status: 201, headers: { Location: `${ctx.base}/evaluators/${evaluator.id}` } });
 }
 
-export async function getEvaluatorRoute(_request: Request, ctx: EvaluationRouteContext, evaluatorId: string): Promise<Response> {
+export async function getEvaluatorRoute(_request: Request, ctx: RouteContext, evaluatorId: string): Promise<Response> {
   const evaluator = await getEvaluator(ctx.db, ctx.projectId, id(evaluatorId, "Evaluator"));
   if (!evaluator) throw new NotFoundError("Evaluator");
   return Response.json(evaluator);
 }
 
-export async function updateEvaluatorRoute(request: Request, ctx: EvaluationRouteContext, evaluatorId: string): Promise<Response> {
-  const body = await readObject(request);
+export async function updateEvaluatorRoute(request: Request, ctx: RouteContext, evaluatorId: string): Promise<Response> {
+  const body = await readJsonObject(request, MAX_JSON_BYTES);
   if (body.kind !== undefined) throw new ValidationError([{ path: "kind", message: "cannot change; create a new evaluator" }]);
   // The project and the evaluator come from the route, never from the body.
   return Response.json(await updateEvaluator({ ctx: ctx.service, input: { ...body, projectId: ctx.projectId, evaluatorId: id(evaluatorId, "Evaluator") } }));
 }
 
-export async function deleteEvaluatorRoute(_request: Request, ctx: EvaluationRouteContext, evaluatorId: string): Promise<Response> {
+export async function deleteEvaluatorRoute(_request: Request, ctx: RouteContext, evaluatorId: string): Promise<Response> {
   await deleteEvaluator({ ctx: ctx.service, input: { projectId: ctx.projectId, evaluatorId: id(evaluatorId, "Evaluator") } });
   return new Response(null, { status: 204 });
 }
 
-export async function backfillEvaluatorRoute(request: Request, ctx: EvaluationRouteContext, evaluatorId: string): Promise<Response> {
-  const body = await readObject(request);
+export async function backfillEvaluatorRoute(request: Request, ctx: RouteContext, evaluatorId: string): Promise<Response> {
+  const body = await readJsonObject(request, MAX_JSON_BYTES);
   let since: Date | null = null;
   if (body.since !== undefined && body.since !== null) {
     since = typeof body.since === "string" ? new Date(body.since) : new Date(NaN);
@@ -81,8 +66,8 @@ export async function backfillEvaluatorRoute(request: Request, ctx: EvaluationRo
 const GROUPS: readonly SeriesGroup[] = ["model", "route", "version"];
 
 /** The Evaluations page's charts: `?days=30&groupBy=model|route|version`. */
-export async function evaluatorSeriesRoute(request: Request, ctx: EvaluationRouteContext, evaluatorId: string): Promise<Response> {
-  const search = new URL(request.url).searchParams;
+export async function evaluatorSeriesRoute(_request: Request, ctx: RouteContext, evaluatorId: string): Promise<Response> {
+  const search = ctx.url.searchParams;
   const days = Number(search.get("days") ?? 30);
   if (!Number.isInteger(days) || days < 1 || days > 365) throw new ValidationError([{ path: "days", message: "must be a whole number of days from 1 to 365" }]);
   const groupBy = (search.get("groupBy") ?? "model") as SeriesGroup;
@@ -94,31 +79,31 @@ export async function evaluatorSeriesRoute(request: Request, ctx: EvaluationRout
   return Response.json(await getEvaluatorSeries(ctx.db, ctx.projectId, evaluator.id, { from, to, groupBy }));
 }
 
-export async function listDatasetsRoute(_request: Request, ctx: EvaluationRouteContext): Promise<Response> {
+export async function listDatasetsRoute(_request: Request, ctx: RouteContext): Promise<Response> {
   return Response.json({ data: await listDatasets(ctx.db, ctx.projectId) });
 }
 
-export async function createDatasetRoute(request: Request, ctx: EvaluationRouteContext): Promise<Response> {
-  const body = await readObject(request, MAX_ITEMS_BYTES);
+export async function createDatasetRoute(request: Request, ctx: RouteContext): Promise<Response> {
+  const body = await readJsonObject(request, MAX_ITEMS_BYTES);
   const dataset = await createDataset({ ctx: ctx.service, input: { ...body, projectId: ctx.projectId } });
   return Response.json(dataset, { status: 201, headers: { Location: `${ctx.base}/datasets/${dataset.id}` } });
 }
 
-export async function getDatasetRoute(_request: Request, ctx: EvaluationRouteContext, datasetId: string): Promise<Response> {
+export async function getDatasetRoute(_request: Request, ctx: RouteContext, datasetId: string): Promise<Response> {
   const dataset = await getDataset(ctx.db, ctx.projectId, id(datasetId, "Dataset"));
   if (!dataset) throw new NotFoundError("Dataset");
   return Response.json(dataset);
 }
 
-export async function deleteDatasetRoute(_request: Request, ctx: EvaluationRouteContext, datasetId: string): Promise<Response> {
+export async function deleteDatasetRoute(_request: Request, ctx: RouteContext, datasetId: string): Promise<Response> {
   await deleteDataset({ ctx: ctx.service, input: { projectId: ctx.projectId, datasetId: id(datasetId, "Dataset") } });
   return new Response(null, { status: 204 });
 }
 
-export async function listDatasetItemsRoute(request: Request, ctx: EvaluationRouteContext, datasetId: string): Promise<Response> {
+export async function listDatasetItemsRoute(_request: Request, ctx: RouteContext, datasetId: string): Promise<Response> {
   const dataset = await getDataset(ctx.db, ctx.projectId, id(datasetId, "Dataset"));
   if (!dataset) throw new NotFoundError("Dataset");
-  const search = new URL(request.url).searchParams;
+  const search = ctx.url.searchParams;
   const limit = Math.min(1000, Math.max(1, Number(search.get("limit") ?? 500) || 500));
   const offset = Math.max(0, Number(search.get("offset") ?? 0) || 0);
   return Response.json({ dataset, data: await listDatasetItems(ctx.db, ctx.projectId, dataset.id, { limit, offset }) });
@@ -129,7 +114,7 @@ export async function listDatasetItemsRoute(request: Request, ctx: EvaluationRou
  * `{ "content": "<file text>", "format": "csv" | "jsonl" | "json" }`), or the
  * file itself as `application/x-ndjson` / `application/jsonl` or `text/csv`.
  */
-export async function addDatasetItemsRoute(request: Request, ctx: EvaluationRouteContext, datasetId: string): Promise<Response> {
+export async function addDatasetItemsRoute(request: Request, ctx: RouteContext, datasetId: string): Promise<Response> {
   const dataset = id(datasetId, "Dataset");
   const format = itemsFormat(request.headers.get("content-type"));
   const text = new TextDecoder().decode(await readBody(request, MAX_ITEMS_BYTES));

@@ -2,7 +2,7 @@ import { decodeJsonBody, decodeOtlpRequest, OTLP_LIMITS, otlpFormatOf } from "@/
 import { encodeExportTraceServiceResponse } from "@/lib/ingest/otlp/map-request";
 import { ingestLangfuseBatch } from "@/lib/services/langfuse/ingest-langfuse";
 import { ingestNativeBatch, ingestOtlpRequest, toPayloadError } from "@/lib/services/traces/ingest";
-import { withApiKey } from "./api-key-route";
+import { withApiKey } from "./route-context";
 import { readBody } from "./read-body";
 
 /** Bodies larger than this are refused with 413 before they are read in full (documented in docs/ingest.md). */
@@ -36,7 +36,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
 /** POST /api/v1/traces — the native JSON batch. */
 export const postNativeTraces = withApiKey(async (request, ctx) => {
   const body = await readJsonBody(request);
-  const result = await ingestNativeBatch({ db: ctx.handle.db, projectId: ctx.projectId, redaction: ctx.redaction }, body);
+  const result = await ingestNativeBatch({ db: ctx.db, projectId: ctx.projectId, redaction: ctx.redaction }, body);
   return Response.json(result.body, { status: result.status, headers: ANSWER_HEADERS });
 });
 
@@ -51,7 +51,7 @@ export const postOtlpTraces = withApiKey(async (request, ctx) => {
   } catch (error) {
     throw toPayloadError(error);
   }
-  const result = await ingestOtlpRequest({ db: ctx.handle.db, projectId: ctx.projectId, redaction: ctx.redaction }, decoded);
+  const result = await ingestOtlpRequest({ db: ctx.db, projectId: ctx.projectId, redaction: ctx.redaction }, decoded);
   const payload = encodeExportTraceServiceResponse(result.response, format);
   return new Response(payload as BodyInit, {
     status: 200,
@@ -66,6 +66,6 @@ export const postOtlpTraces = withApiKey(async (request, ctx) => {
  */
 export const postLangfuseIngestion = withApiKey(async (request, ctx) => {
   const body = await readJsonBody(request);
-  const result = await ingestLangfuseBatch({ db: ctx.handle.db, projectId: ctx.projectId, redaction: ctx.redaction }, body);
+  const result = await ingestLangfuseBatch({ db: ctx.db, projectId: ctx.projectId, redaction: ctx.redaction }, body);
   return Response.json(result, { status: 207, headers: ANSWER_HEADERS });
 });

@@ -32,3 +32,30 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
   }
   return body;
 }
+
+/** The JSON body limit of the API's own objects (monitors, prices, connections, settings…). */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+/**
+ * The one reader of JSON object bodies, for both route trees. The answers
+ * (docs/api.md, "Errors"):
+ * - more than `maxBytes` → 413 `payload_too_large`;
+ * - an empty body reads as `{}`: a verb that needs no fields needs no body, and
+ *   one that does answers 422 naming each missing field;
+ * - JSON that does not parse, or parses to anything but an object (an array,
+ *   a string, null) → 400 `invalid_payload` at path `body`.
+ */
+export async function readJsonObject(request: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<Record<string, unknown>> {
+  const text = new TextDecoder().decode(await readBody(request, maxBytes));
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new PayloadError("invalid_payload", "The body is not valid JSON", [{ path: "body", message: "is not valid JSON" }]);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new PayloadError("invalid_payload", "The body must be a JSON object", [{ path: "body", message: "must be a JSON object" }]);
+  }
+  return value as Record<string, unknown>;
+}

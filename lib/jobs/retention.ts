@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from "@/db/client";
+import { CONTEXT_JOIN_WINDOW_MS } from "@/lib/ingest/otlp/retrieval";
 import type { PeriodicTask } from "./runner";
 
 export type RetentionStats = { deleted: number };
@@ -40,13 +41,29 @@ export async function runRetentionBatch(handle: DatabaseHandle, options: { batch
   return { deleted };
 }
 
-/** Applies retention every ten minutes; runs again at once while a batch was full. */
+/**
+ * Deletes the OTLP retriever documents kept past the join window
+ * (lib/services/traces/otlp-contexts.ts); they are no longer read by then, so
+ * this only keeps the staging table small (it holds minutes of documents, so
+ * one statement). Returns the rows deleted.
+ */
+export async function purgeExpiredRetrievals(handle: DatabaseHandle, options: { now?: Date } = {}): Promise<number> {
+  const cutoff = new Date((options.now ?? new Date()).getTime() - CONTEXT_JOIN_WINDOW_MS).toISOString();
+  const rows = await handle.query<{ n: number }>(
+    "with gone as (delete from otlp_retrievals where received_at < $1 returning 1) select count(*)::int as n from gone",
+    [cutoff],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Applies retention (and drops expired OTLP retriever documents) every ten minutes; runs again at once while a batch was full. */
 export function retentionTask(options: { intervalMs?: number; batchSize?: number } = {}): PeriodicTask {
   return {
     name: "retention",
     intervalMs: options.intervalMs ?? 10 * 60_000,
     async run(handle) {
       const stats = await runRetentionBatch(handle, { batchSize: options.batchSize });
+      await purgeExpiredRetrievals(handle);
       return stats.deleted >= (options.batchSize ?? 5_000);
     },
   };

@@ -16,7 +16,8 @@ export type TraceRow = {
   promptText: string | null;
 };
 
-export type TraceSearch = {
+/** The one trace-list filter (parsed by lib/http/query-params.ts `parseTraceListParams`). */
+export type TraceListFilter = {
   model?: string;
   route?: string;
   status?: "ok" | "error" | "refused";
@@ -33,16 +34,17 @@ function likePattern(q: string): string {
 }
 
 /**
- * Newest first, keyset-paginated on (started_at, id) — the index
+ * The one trace-list read model (the read API and the dashboard's table):
+ * newest first, keyset-paginated on (started_at, id) — the index
  * (project_id, started_at) serves the order, so page N costs what page 1
  * costs. Filters narrow inside that order; the text search is a
  * case-insensitive substring match on prompt_text, evaluated while walking the
  * index within the time range (it stops as soon as a page is full).
  */
-export async function searchTraces(
+export async function listTraces(
   db: Database,
   projectId: string,
-  search: TraceSearch,
+  search: TraceListFilter,
 ): Promise<{ rows: TraceRow[]; nextCursor: { startedAt: Date; id: string } | null }> {
   const where: SQL[] = [eq(traces.projectId, projectId)];
   if (search.from) where.push(gte(traces.startedAt, search.from));

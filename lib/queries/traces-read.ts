@@ -1,6 +1,8 @@
-import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, or } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { scores, traces, type Trace } from "@/db/schema";
+import type { TraceCursor } from "./trace-cursor";
+import { listTraces, type TraceListFilter } from "./traces-list";
 
 /** A trace as the read API returns it: the native ingest shape plus Driftline's ids. */
 export type TraceView = {
@@ -95,33 +97,24 @@ export async function getTrace(db: Database, projectId: string, id: string): Pro
   return toView(row, (await scoresOf(db, projectId, [row.id])).get(row.id) ?? []);
 }
 
-export type TraceListFilter = { from?: Date; to?: Date; model?: string; route?: string; limit: number; cursor?: { startedAt: Date; id: string } };
-
-/** Newest first, keyset-paginated on (started_at, id) so pages stay fast and stable under ingest. */
-export async function listTraces(
+/**
+ * A page of the trace list (lib/queries/traces-list.ts `listTraces`, the one
+ * filter and order) with each trace in full, as the read API returns it.
+ */
+export async function listTraceViews(
   db: Database,
   projectId: string,
   filter: TraceListFilter,
-): Promise<{ data: TraceView[]; nextCursor: { startedAt: Date; id: string } | null }> {
-  const conditions: SQL[] = [eq(traces.projectId, projectId)];
-  if (filter.from) conditions.push(gte(traces.startedAt, filter.from));
-  if (filter.to) conditions.push(lt(traces.startedAt, filter.to));
-  if (filter.model) conditions.push(eq(traces.model, filter.model));
-  if (filter.route) conditions.push(eq(traces.route, filter.route));
-  if (filter.cursor) {
-    conditions.push(sql`(${traces.startedAt}, ${traces.id}) < (${filter.cursor.startedAt.toISOString()}::timestamptz, ${filter.cursor.id}::uuid)`);
-  }
-  const rows = await db
-    .select()
-    .from(traces)
-    .where(and(...conditions))
-    .orderBy(desc(traces.startedAt), desc(traces.id))
-    .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit);
-  const scoreMap = await scoresOf(db, projectId, page.map((r) => r.id));
-  const last = page[page.length - 1];
-  return {
-    data: page.map((r) => toView(r, scoreMap.get(r.id) ?? [])),
-    nextCursor: rows.length > filter.limit && last ? { startedAt: last.startedAt, id: last.id } : null,
-  };
+): Promise<{ data: TraceView[]; nextCursor: TraceCursor | null }> {
+  const page = await listTraces(db, projectId, filter);
+  const ids = page.rows.map((r) => r.id);
+  if (ids.length === 0) return { data: [], nextCursor: page.nextCursor };
+  const rows = await db.select().from(traces).where(and(eq(traces.projectId, projectId), inArray(traces.id, ids)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const scoreMap = await scoresOf(db, projectId, ids);
+  const data = ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toView(row, scoreMap.get(id) ?? [])] : [];
+  });
+  return { data, nextCursor: page.nextCursor };
 }

@@ -15,3 +15,10 @@ export function authorize(actor: Actor, permission: Permission): void {
   if (actor.kind === "operator") return;
   if (!can(actor.role, permission)) throw new ForbiddenError(`Your role (${actor.role}) cannot do this`);
 }
+
+/**
+ * An untrusted request body with the route's ids laid over it. Verbs that
+ * accept one parse it with their schema (422 with each field's path), so a
+ * route hands the body over as it came, without casting it to the typed input.
+ */
+export type RequestInput = { projectId: string } & { [field: string]: unknown };

@@ -24,7 +24,7 @@ import { getOverview } from "@/lib/queries/overview";
 import { getBreakdown } from "@/lib/queries/overview-breakdown";
 import { getRouting } from "@/lib/queries/routing";
 import { getMatchedComparison } from "@/lib/queries/routing-matched";
-import { searchTraces } from "@/lib/queries/traces-list";
+import { listTraces } from "@/lib/queries/traces-list";
 import { applyBootstrap } from "@/lib/services/bootstrap";
 import { createScratchDatabase } from "../../testing/scratch-database";
 import { benchRow, isQuick, writeBenchSection, type BenchRow } from "./results";
@@ -241,16 +241,16 @@ async function main(): Promise<void> {
                         from traces where project_id = $1 and started_at >= $2 and started_at < $3 group by 1, 2`),
       },
       { name: "routing matched comparison (80 sampled kNN)", api: api(`routing/matched?${range}`), same: () => getMatchedComparison(db, projectId, period) },
-      { name: "traces page 1", api: api("traces?limit=50"), same: () => searchTraces(db, projectId, { limit: 50 }) },
+      { name: "traces page 1", api: api("traces?limit=50"), same: () => listTraces(db, projectId, { limit: 50 }) },
       {
         name: "traces filtered (model + status)",
         api: api("traces?limit=50&model=o3-mini&status=error"),
-        same: () => searchTraces(db, projectId, { limit: 50, model: "o3-mini", status: "error" }),
+        same: () => listTraces(db, projectId, { limit: 50, model: "o3-mini", status: "error" }),
       },
       {
         name: "traces text search",
         api: api("traces?limit=50&q=question%20421%20about"),
-        same: () => searchTraces(db, projectId, { limit: 50, q: "question 421 about" }),
+        same: () => listTraces(db, projectId, { limit: 50, q: "question 421 about" }),
       },
       { name: "embedding backlog", api: api("embedding-backlog"), same: () => handle.query("select count(*) from embedding_backlog where project_id = $1", [projectId]) },
     ];

@@ -12,7 +12,7 @@ import { getBreakdown } from "@/lib/queries/overview-breakdown";
 import { getRouting } from "@/lib/queries/routing";
 import { getMatchedComparison } from "@/lib/queries/routing-matched";
 import { similarTraces } from "@/lib/queries/trace-detail";
-import { searchTraces } from "@/lib/queries/traces-list";
+import { listTraces } from "@/lib/queries/traces-list";
 import { recordTraces } from "@/lib/services/traces/record-traces";
 import { dbTargets } from "./targets";
 
@@ -156,30 +156,30 @@ describe.each(dbTargets())("rollups and dashboard queries on $name", (target) =>
   });
 
   it("pages the trace table by keyset and filters by text, status and model", async () => {
-    const first = await searchTraces(handle.db, projectId, { limit: 25 });
+    const first = await listTraces(handle.db, projectId, { limit: 25 });
     expect(first.rows).toHaveLength(25);
-    const second = await searchTraces(handle.db, projectId, { limit: 25, cursor: first.nextCursor! });
+    const second = await listTraces(handle.db, projectId, { limit: 25, cursor: first.nextCursor! });
     expect(new Set([...first.rows, ...second.rows].map((r) => r.id)).size).toBe(50);
     expect(first.rows[24]!.startedAt >= second.rows[0]!.startedAt).toBe(true);
-    const q = await searchTraces(handle.db, projectId, { limit: 100, q: "QUESTION 3" });
+    const q = await listTraces(handle.db, projectId, { limit: 100, q: "QUESTION 3" });
     expect(q.rows.length).toBeGreaterThan(0);
     expect(q.rows.every((r) => r.promptText === "question 3")).toBe(true);
     // Text search walks newest-first time windows; its pages match the unfiltered order.
     await recordTraces(handle.db, { projectId, traces: [trace(3000, { timestamp: new Date(Date.now() - 400 * 86_400_000) })] });
-    const all2 = await searchTraces(handle.db, projectId, { limit: 500 });
+    const all2 = await listTraces(handle.db, projectId, { limit: 500 });
     const byText: string[] = [];
     let cursor: { startedAt: Date; id: string } | undefined;
     for (;;) {
-      const page = await searchTraces(handle.db, projectId, { limit: 7, q: "question", cursor });
+      const page = await listTraces(handle.db, projectId, { limit: 7, q: "question", cursor });
       byText.push(...page.rows.map((r) => r.id));
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
     }
     expect(byText).toEqual(all2.rows.filter((r) => r.promptText?.includes("question")).map((r) => r.id));
     expect(byText.length).toBeGreaterThan(80);
-    const pct = await searchTraces(handle.db, projectId, { limit: 100, q: "%" });
+    const pct = await listTraces(handle.db, projectId, { limit: 100, q: "%" });
     expect(pct.rows).toHaveLength(0);
-    const errors = await searchTraces(handle.db, projectId, { limit: 100, status: "error", model: "gpt-4o" });
+    const errors = await listTraces(handle.db, projectId, { limit: 100, status: "error", model: "gpt-4o" });
     expect(errors.rows.every((r) => r.status === "error" && r.model === "gpt-4o")).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appTargets, startApp, TEST_KEY, type RunningApp } from "../../testing/app-server";
+import { appTargets, startApp, TEST_KEY, TEST_PROJECT, type RunningApp } from "../../testing/app-server";
+import { ADMIN, sessionFetch, signIn } from "./tenants";
 
 const auth = { Authorization: `Bearer ${TEST_KEY}` };
 const json = { ...auth, "Content-Type": "application/json" };
@@ -105,5 +106,58 @@ describe.each(appTargets())("monitor API on %s", (database) => {
     const channels = (await (await api("/api/v1/alerts/channels")).json()) as { data: Array<Record<string, unknown>> };
     expect(channels.data).toHaveLength(1);
     expect(channels.data[0]).not.toHaveProperty("secret");
+  });
+  it("answers the same in the session tree: Location, PATCH, one body reader, one trace list", async () => {
+    const admin = await signIn(app, ADMIN.email, ADMIN.password);
+    const base = `/api/projects/${TEST_PROJECT}`;
+    const made = await sessionFetch(app, admin, `${base}/monitors`, {
+      method: "POST",
+      body: { name: "session latency", kind: "metric", window: "1h", schedule: "0 * * * *", thresholds: { metric: "latency_ms" } },
+    });
+    expect(made.status).toBe(201);
+    const id = ((await made.json()) as { id: string }).id;
+    expect(made.headers.get("location")).toBe(`${base}/monitors/${id}`);
+
+    // One PATCH: the body goes to the service whole (unknown fields ignored), the ids come from the path.
+    const other = "00000000-0000-4000-8000-000000000000";
+    const patch = { paused: true, kind: "embedding_drift", projectId: other, monitorId: other };
+    const viaSession = await sessionFetch(app, admin, `${base}/monitors/${id}`, { method: "PATCH", body: { ...patch, name: "renamed" } });
+    expect(viaSession.status).toBe(200);
+    expect(await viaSession.json()).toMatchObject({ id, name: "renamed", paused: true, kind: "metric" });
+    const viaKey = await api(`/api/v1/monitors/${id}`, { method: "PATCH", body: JSON.stringify({ ...patch, name: "again" }) });
+    expect(viaKey.status).toBe(200);
+    expect(await viaKey.json()).toMatchObject({ id, name: "again", paused: true, kind: "metric" });
+    // An unknown monitor is 404 before its body is judged, in both trees.
+    expect((await sessionFetch(app, admin, `${base}/monitors/${other}`, { method: "PATCH", body: { schedule: "nope" } })).status).toBe(404);
+    expect((await api(`/api/v1/monitors/${other}`, { method: "PATCH", body: JSON.stringify({ schedule: "nope" }) })).status).toBe(404);
+
+    // One body reader: not an object is 400 at `body`; an empty body reads as {} and is 422 naming the fields.
+    const sessionRaw = (body: string) =>
+      fetch(`${app.url}${base}/monitors`, { method: "POST", headers: { Cookie: admin.cookie, "Content-Type": "application/json" }, body });
+    for (const send of [(body: string) => api("/api/v1/monitors", { method: "POST", body }), sessionRaw]) {
+      for (const body of ["[1]", "{"]) {
+        const refused = await send(body);
+        expect(refused.status, body).toBe(400);
+        expect(await refused.json()).toMatchObject({ error: { code: "invalid_payload", details: [{ path: "body" }] } });
+      }
+      const empty = await send("");
+      expect(empty.status).toBe(422);
+      const paths = ((await empty.json()) as { error: { details: Array<{ path: string }> } }).error.details.map((d) => d.path);
+      expect(paths).toEqual(expect.arrayContaining(["name", "kind"]));
+    }
+
+    // One trace list: the same filter gives the same traces, in full through the key and as rows in the dashboard.
+    const query = "?status=ok&model=gpt-4o-mini&route=&q=invoices&limit=7";
+    const full = (await (await api(`/api/v1/traces${query}`)).json()) as { data: Array<{ id: string; prompt: unknown }>; nextCursor: string };
+    const rows = (await (await sessionFetch(app, admin, `${base}/traces${query}`)).json()) as { data: Array<{ id: string; promptText: string }>; nextCursor: string };
+    expect(full.data).toHaveLength(7);
+    expect(rows.data.map((r) => r.id)).toEqual(full.data.map((t) => t.id));
+    expect(rows.nextCursor).toBe(full.nextCursor);
+    expect(full.data[0]!.prompt).toBeDefined();
+    expect(rows.data[0]!.promptText).toContain("invoices");
+    expect((await api("/api/v1/traces?status=refused")).status).toBe(200);
+    expect(((await (await api("/api/v1/traces?status=refused")).json()) as { data: unknown[] }).data).toEqual([]);
+
+    expect((await sessionFetch(app, admin, `${base}/monitors/${id}`, { method: "DELETE" })).status).toBe(204);
   });
 });

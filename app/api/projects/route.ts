@@ -2,7 +2,8 @@ import { requireApiUser } from "@/lib/server/current-user";
 import { errorResponse } from "@/lib/http/errors";
 import { createProject } from "@/lib/services/projects/create-project";
 import { getDatabase } from "@/lib/server/database";
-import { assertSameOriginJson, readJson } from "./_lib/with-project";
+import { readJsonObject } from "@/lib/http/read-body";
+import { assertSameOriginJson } from "@/lib/http/route-context";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +12,7 @@ export async function POST(request: Request) {
   try {
     const user = await requireApiUser();
     assertSameOriginJson(request);
-    const body = await readJson(request);
+    const body = await readJsonObject(request);
     const { db } = await getDatabase();
     const project = await createProject({
       ctx: { db, actor: { kind: "user", userId: user.id, isInstanceAdmin: user.isInstanceAdmin } },

@@ -8,7 +8,7 @@ import { isInheritedKey } from "./ai-sdk";
 import type { OtlpFormat } from "./decode";
 import { mapSpan, type MapSpanOptions } from "./map-span";
 import { ExportTraceServiceResponseType } from "./proto";
-import { documentsByTrace } from "./retrieval";
+import { documentsByTrace, retrievalsOf, type Retrieval } from "./retrieval";
 import type { Attributes, OtlpSpan, OtlpTraceRequest } from "./types";
 
 export type SpanRef = {
@@ -26,6 +26,11 @@ export type OtlpMapResult = {
   skipped: number;
   /** Later copies of a span (same trace and span id) already in this request; only the first is kept. */
   duplicates: number;
+  /**
+   * Retrieved documents of the request's spans, one entry per span: joined here to the LLM calls of
+   * the same OTel trace, and kept by the ingest service for calls of that trace in other requests.
+   */
+  retrievals: Retrieval[];
 };
 
 /** How far up a span's parents context attributes are looked for. */
@@ -55,7 +60,7 @@ function inheritedAttributes(span: OtlpSpan, byId: Map<string, OtlpSpan>): Attri
 }
 
 export function mapOtlpRequest(request: OtlpTraceRequest, options: MapSpanOptions = {}): OtlpMapResult {
-  const result: OtlpMapResult = { traces: [], rejected: [], skipped: 0, duplicates: 0 };
+  const result: OtlpMapResult = { traces: [], rejected: [], skipped: 0, duplicates: 0, retrievals: [] };
   const seen = new Set<string>();
   const byId = new Map<string, OtlpSpan>();
   for (const rs of request.resourceSpans) {
@@ -84,7 +89,8 @@ export function mapOtlpRequest(request: OtlpTraceRequest, options: MapSpanOption
     });
   });
   // Retriever documents of the same OTel trace become the LLM calls' contexts (docs/ingest.md, "Retrieved contexts").
-  const documents = documentsByTrace(byId.values());
+  result.retrievals = retrievalsOf(byId.values());
+  const documents = documentsByTrace(result.retrievals);
   if (documents.size > 0) {
     for (const item of result.traces) {
       const docs = documents.get(item.spanRef.traceId);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { alertChannels } from "@/db/schema";
-import { authorize, type ServiceContext } from "@/lib/services/context";
+import { authorize, type RequestInput, type ServiceContext } from "@/lib/services/context";
 import { webhookTargetProblem } from "@/lib/net/address-guard";
 import { ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/services/monitors/monitor-input";
@@ -18,7 +18,7 @@ export const CreateAlertChannelInput = z.object({
 });
 
 /** Creates a notification channel; a webhook's signing secret is returned here and never again. */
-export async function createAlertChannel({ ctx, input }: { ctx: ServiceContext; input: z.input<typeof CreateAlertChannelInput> }) {
+export async function createAlertChannel({ ctx, input }: { ctx: ServiceContext; input: z.input<typeof CreateAlertChannelInput> | RequestInput }) {
   authorize(ctx.actor, "alerts.write");
   const data = parseInput(CreateAlertChannelInput, input);
   const problem = await webhookTargetProblem(data.url);

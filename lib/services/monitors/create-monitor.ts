@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { alertChannels, monitors } from "@/db/schema";
 import { nextCronTick, parseCron } from "@/lib/monitors/cron";
 import { getMonitor, type MonitorView } from "@/lib/queries/monitors";
-import { authorize, type ServiceContext } from "@/lib/services/context";
+import { authorize, type RequestInput, type ServiceContext } from "@/lib/services/context";
 import { ValidationError } from "@/lib/errors";
 import { parseCreateMonitor, type CreateMonitorInput } from "./monitor-input";
 
@@ -13,7 +13,7 @@ import { parseCreateMonitor, type CreateMonitorInput } from "./monitor-input";
  * monitor without `backfilled_at` on its next tick — a request never waits
  * for history to be computed.
  */
-export async function createMonitor({ ctx, input }: { ctx: ServiceContext; input: z.input<typeof CreateMonitorInput> }): Promise<MonitorView> {
+export async function createMonitor({ ctx, input }: { ctx: ServiceContext; input: z.input<typeof CreateMonitorInput> | RequestInput }): Promise<MonitorView> {
   authorize(ctx.actor, "monitors.write");
   const data = parseCreateMonitor(input);
   await assertChannels(ctx, data.projectId, data.channelIds);

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { monitors } from "@/db/schema";
 import { nextCronTick, parseCron } from "@/lib/monitors/cron";
 import { getMonitor, type MonitorView } from "@/lib/queries/monitors";
-import { authorize, type ServiceContext } from "@/lib/services/context";
+import { authorize, type RequestInput, type ServiceContext } from "@/lib/services/context";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { assertChannels } from "./create-monitor";
 import { parseInput, thresholdIssues, UpdateMonitorInput } from "./monitor-input";
@@ -14,7 +14,7 @@ import { parseInput, thresholdIssues, UpdateMonitorInput } from "./monitor-input
  * catches up the windows it missed while paused. The kind, segment, window
  * and reference are fixed: a series means one definition.
  */
-export async function updateMonitor({ ctx, input }: { ctx: ServiceContext; input: z.input<typeof UpdateMonitorInput> }): Promise<MonitorView> {
+export async function updateMonitor({ ctx, input }: { ctx: ServiceContext; input: z.input<typeof UpdateMonitorInput> | RequestInput }): Promise<MonitorView> {
   authorize(ctx.actor, "monitors.write");
   const data = parseInput(UpdateMonitorInput, input);
   const where = and(eq(monitors.projectId, data.projectId), eq(monitors.id, data.monitorId));

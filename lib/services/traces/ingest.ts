@@ -6,6 +6,8 @@ import { redactTrace, type RedactionOptions } from "@/lib/ingest/redact";
 import type { ItemOutcome, NormalizedTrace } from "@/lib/ingest/types";
 import { parseNativeBatch } from "@/lib/ingest/validate-native";
 import { PayloadError, UnavailableError, payloadProblemOf } from "@/lib/errors";
+import { joinRetrievals } from "@/lib/ingest/otlp/retrieval";
+import { attachLateContexts, lockOtelTraces, redactRetrieval, stageRetrievals, stagedRetrievals } from "./otlp-contexts";
 import { recordTraces, type RecordOutcome } from "./record-traces";
 
 export type IngestContext = { db: Database; projectId: string; redaction: RedactionOptions };
@@ -72,14 +74,54 @@ export type OtlpIngestResult = {
   skipped: number;
 };
 
-/** The OTLP endpoint's work: map LLM spans to traces, store them, report refused spans. */
+/**
+ * The OTLP endpoint's work: map LLM spans to traces, join the retrieved
+ * documents of their OTel traces (this request's and those kept from earlier
+ * ones, lib/services/traces/otlp-contexts.ts), store the traces, keep this
+ * request's documents and give them to calls stored earlier — one
+ * transaction — and report refused spans.
+ */
 export async function ingestOtlpRequest(ctx: IngestContext, request: OtlpTraceRequest): Promise<OtlpIngestResult> {
   const mapped = mapOtlpRequest(request);
-  const outcomes = await store(
-    ctx,
-    mapped.traces.map((t) => prepare(t.trace, ctx.redaction)),
-    "otel",
-  );
+  let outcomes: RecordOutcome[];
+  if (mapped.retrievals.length === 0 && mapped.traces.length === 0) outcomes = [];
+  else {
+    try {
+      outcomes = await ctx.db.transaction(async (tx) => {
+        await lockOtelTraces(tx, ctx.projectId, [...mapped.traces.map((t) => t.spanRef.traceId), ...mapped.retrievals.map((r) => r.traceId)]);
+        const staged = await stagedRetrievals(
+          tx,
+          ctx.projectId,
+          mapped.traces.map((t) => t.spanRef.traceId),
+        );
+        const traces = mapped.traces.map(({ trace, spanRef }) => {
+          const own = staged.filter((r) => r.traceId === spanRef.traceId);
+          if (own.length === 0) return prepare(trace, ctx.redaction);
+          // Kept documents are already redacted; this request's are redacted with the trace.
+          const contexts = joinRetrievals([...mapped.retrievals.filter((r) => r.traceId === spanRef.traceId), ...own]);
+          return prepare({ ...trace, contexts }, ctx.redaction);
+        });
+        const recorded = await recordTraces(tx as unknown as Database, { projectId: ctx.projectId, traces, scoreSource: "otel" });
+        if (mapped.retrievals.length > 0) {
+          await stageRetrievals(
+            tx,
+            ctx.projectId,
+            mapped.retrievals.map((r) => redactRetrieval(r, ctx.redaction)),
+          );
+          await attachLateContexts(
+            tx,
+            ctx.projectId,
+            mapped.retrievals.map((r) => r.traceId),
+            recorded.flatMap((o) => (o.traceId ? [o.traceId] : [])),
+          );
+        }
+        return recorded;
+      });
+    } catch (error) {
+      console.error("[driftline] ingest: storing an OTLP request failed:", error instanceof Error ? error.message : error);
+      throw new UnavailableError("The database is unavailable; retry later (a retry is safe: each span is stored once)");
+    }
+  }
   return {
     response: buildExportTraceServiceResponse(mapped.rejected),
     accepted: outcomes.filter((o) => o.status === "accepted").length,

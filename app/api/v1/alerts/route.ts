@@ -1,11 +1,6 @@
-import { withApiKey } from "@/lib/http/api-key-route";
-import { parseAlertParams } from "@/lib/http/monitor-params";
-import { listAlerts } from "@/lib/queries/monitors-alerts";
+import { withApiKey } from "@/lib/http/route-context";
+import { listAlertsRoute } from "@/lib/http/monitor-routes";
 
 export const dynamic = "force-dynamic";
 
-/** `?state=firing|resolved&monitorId&limit` */
-export const GET = withApiKey(async (request, ctx) => {
-  const filter = parseAlertParams(new URL(request.url).searchParams);
-  return Response.json({ data: await listAlerts(ctx.handle.db, ctx.projectId, filter) });
-});
+export const GET = withApiKey(listAlertsRoute);

@@ -1,11 +1,6 @@
-import { withApiKey } from "@/lib/http/api-key-route";
-import { parseVersionChangeParams } from "@/lib/http/monitor-params";
-import { listVersionChanges } from "@/lib/queries/monitors-version-changes";
+import { withApiKey } from "@/lib/http/route-context";
+import { listVersionChangesRoute } from "@/lib/http/monitor-routes";
 
 export const dynamic = "force-dynamic";
 
-/** `?provider&model&status&limit` */
-export const GET = withApiKey(async (request, ctx) => {
-  const filter = parseVersionChangeParams(new URL(request.url).searchParams);
-  return Response.json({ data: await listVersionChanges(ctx.handle.db, ctx.projectId, filter) });
-});
+export const GET = withApiKey(listVersionChangesRoute);

@@ -4,9 +4,8 @@ import { TracesView } from "@/components/traces/traces-view";
 import { filterToSearch, type TraceFilter } from "@/lib/charts/trace-filter";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { getProjectAccess, requireUser } from "@/lib/server/current-user";
-import { encodeCursor } from "@/lib/queries/trace-cursor";
-import { searchTraces, traceFacets } from "@/lib/queries/traces-list";
-import { parseTraceSearch } from "@/lib/queries/traces-list-params";
+import { traceRowsPage } from "@/lib/http/trace-routes";
+import { traceFacets } from "@/lib/queries/traces-list";
 import { makeQueryClient } from "@/lib/query-client";
 import { getDatabase } from "@/lib/server/database";
 import { ValidationError } from "@/lib/errors";
@@ -40,10 +39,9 @@ export default async function TracesPage({
   const facets = await traceFacets(db, access.project.id);
   let invalid: string | null = null;
   try {
-    const parsed = parseTraceSearch(new URLSearchParams(`${search}${search ? "&" : ""}limit=50`));
-    const page = await searchTraces(db, access.project.id, parsed);
+    const page = await traceRowsPage(db, access.project.id, new URLSearchParams(`${search}${search ? "&" : ""}limit=50`));
     queryClient.setQueryData(queryKeys.traces(project, search), {
-      pages: [JSON.parse(JSON.stringify({ data: page.rows, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null }))],
+      pages: [JSON.parse(JSON.stringify(page))],
       pageParams: [""],
     });
   } catch (error) {

@@ -1,6 +1,6 @@
-import { getEmbeddingBacklog } from "@/lib/queries/embedding-backlog";
-import { withProject } from "../../_lib/with-project";
+import { withProject } from "@/lib/http/route-context";
+import { embeddingBacklogRoute } from "@/lib/http/trace-routes";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withProject(async (_request, ctx) => Response.json(await getEmbeddingBacklog(ctx.handle, ctx.access.project.id)));
+export const GET = withProject(embeddingBacklogRoute);

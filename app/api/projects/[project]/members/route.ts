@@ -1,14 +1,15 @@
 import { addMember } from "@/lib/services/members/add-member";
-import { readJson, withProject } from "../../_lib/with-project";
+import { readJsonObject } from "@/lib/http/read-body";
+import { withProject } from "@/lib/http/route-context";
 
 export const dynamic = "force-dynamic";
 
 export const POST = withProject(async (request, ctx) => {
-  const body = await readJson(request);
+  const body = await readJsonObject(request);
   const result = await addMember({
     ctx: ctx.service,
     input: {
-      projectId: ctx.access.project.id,
+      projectId: ctx.projectId,
       email: String(body.email ?? ""),
       role: body.role as "viewer",
       password: typeof body.password === "string" && body.password !== "" ? body.password : undefined,

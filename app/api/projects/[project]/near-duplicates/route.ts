@@ -1,8 +1,9 @@
 import { getNearDuplicates } from "@/lib/queries/near-duplicates";
-import { periodFromSearch, withProject } from "../../_lib/with-project";
+import { periodFromSearch } from "@/lib/http/query-params";
+import { withProject } from "@/lib/http/route-context";
 
 export const dynamic = "force-dynamic";
 
 export const GET = withProject(async (_request, ctx) =>
-  Response.json(await getNearDuplicates(ctx.db, ctx.access.project.id, periodFromSearch(ctx.url))),
+  Response.json(await getNearDuplicates(ctx.db, ctx.projectId, periodFromSearch(ctx.url))),
 );

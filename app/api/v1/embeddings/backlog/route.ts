@@ -1,7 +1,6 @@
-import { withApiKey } from "@/lib/http/api-key-route";
-import { getEmbeddingBacklog } from "@/lib/queries/embedding-backlog";
+import { withApiKey } from "@/lib/http/route-context";
+import { embeddingBacklogRoute } from "@/lib/http/trace-routes";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/v1/embeddings/backlog — texts waiting to be embedded, failed ones, and the oldest wait in seconds. */
-export const GET = withApiKey(async (_request, ctx) => Response.json(await getEmbeddingBacklog(ctx.handle, ctx.projectId)));
+export const GET = withApiKey(embeddingBacklogRoute);
