@@ -28,6 +28,9 @@ type TraceRow = {
 type EvaluatorRow = { project_id: string; id: string; name: string; kind: EvaluatorKind; settings: unknown; version: number; dataset_id: string | null };
 
 export type EvalBatchStats = { claimed: number; scored: number; scores: number; waiting: number; retried: number; failed: number };
+/** Milliseconds spent per phase of a batch, summed over batches (for benchmarks and profiling). */
+export type EvalPhaseTimes = Record<"claim" | "load" | "match" | "embed" | "compute" | "write", number>;
+export const emptyPhaseTimes = (): EvalPhaseTimes => ({ claim: 0, load: 0, match: 0, embed: 0, compute: 0, write: 0 });
 
 /**
  * One pass of the evaluation job: claims up to `batchSize` due (trace,
@@ -46,10 +49,17 @@ export type EvalBatchStats = { claimed: number; scored: number; scores: number; 
 export async function runEvalBatch(
   handle: DatabaseHandle,
   embedder: Embedder | null,
-  options: { batchSize?: number; leaseMs?: number } = {},
+  options: { batchSize?: number; leaseMs?: number; phases?: EvalPhaseTimes } = {},
 ): Promise<EvalBatchStats> {
   const batchSize = options.batchSize ?? 128;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const phases = options.phases;
+  let mark = performance.now();
+  const lap = (phase: keyof EvalPhaseTimes) => {
+    const now = performance.now();
+    if (phases) phases[phase] += now - mark;
+    mark = now;
+  };
   const claimed = await handle.query<Claimed>(
     `with due as (
        select b.project_id, b.trace_id, b.evaluator_id from eval_backlog b
@@ -66,6 +76,7 @@ export async function runEvalBatch(
     [batchSize, leaseMs],
   );
   const stats: EvalBatchStats = { claimed: claimed.length, scored: 0, scores: 0, waiting: 0, retried: 0, failed: 0 };
+  lap("claim");
   if (claimed.length === 0) return stats;
 
   const modelId = embedder ? (await ensureEmbeddingModel(handle, embedder.modelId, embedder.dimensions, { index: false })).id : null;
@@ -103,6 +114,7 @@ export async function runEvalBatch(
     | { row: Claimed; kind: "error"; message: string; final: boolean };
   const outcomes: Outcome[] = [];
 
+  lap("load");
   // Golden-set matches, one query per dataset, for the traces that need one.
   const matchRequests = new Map<string, { projectId: string; datasetId: string; threshold: number; traces: TraceRow[] }>();
   for (const row of claimed) {
@@ -122,6 +134,7 @@ export async function runEvalBatch(
     for (const [traceId, match] of found) matches.set(`${key}/${traceId}`, match);
   }
 
+  lap("match");
   // Reference texts of the semantic evaluators, embedded in one call for the batch (the golden answers repeat).
   const referenceVectors = new Map<string, Float32Array | null>();
   if (embedder) {
@@ -142,6 +155,7 @@ export async function runEvalBatch(
     }
   }
 
+  lap("embed");
   for (const row of claimed) {
     const evaluator = evaluators.get(`${row.project_id}/${row.evaluator_id}`);
     const trace = traces.get(`${row.project_id}/${row.trace_id}`);
@@ -191,6 +205,7 @@ export async function runEvalBatch(
     }
   }
 
+  lap("compute");
   await handle.db.transaction(async (tx) => {
     const scored = outcomes.filter((o): o is Extract<Outcome, { kind: "scores" }> => o.kind === "scores");
     const scoreRows = scored.flatMap((o) =>
@@ -233,6 +248,7 @@ export async function runEvalBatch(
     else if (o.kind === "error" && o.final) stats.failed++;
     else if (o.kind === "error") stats.retried++;
   }
+  lap("write");
   return stats;
 }
 
@@ -240,11 +256,11 @@ export async function runEvalBatch(
 export async function drainEvalBacklog(
   handle: DatabaseHandle,
   embedder: Embedder | null,
-  options: { batchSize?: number; maxBatches?: number; onBatch?: (stats: EvalBatchStats) => void } = {},
+  options: { batchSize?: number; maxBatches?: number; phases?: EvalPhaseTimes; onBatch?: (stats: EvalBatchStats) => void } = {},
 ): Promise<EvalBatchStats> {
   const total: EvalBatchStats = { claimed: 0, scored: 0, scores: 0, waiting: 0, retried: 0, failed: 0 };
   for (let i = 0; i < (options.maxBatches ?? Infinity); i++) {
-    const stats = await runEvalBatch(handle, embedder, { batchSize: options.batchSize });
+    const stats = await runEvalBatch(handle, embedder, { batchSize: options.batchSize, phases: options.phases });
     if (stats.claimed === 0) break;
     for (const key of Object.keys(total) as Array<keyof EvalBatchStats>) total[key] += stats[key];
     options.onBatch?.(stats);
