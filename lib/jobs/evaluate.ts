@@ -11,6 +11,21 @@ export const MAX_EVAL_ATTEMPTS = 5;
 /** How long a trace waits for its texts to be embedded before it is looked at again. */
 const EMBEDDING_WAIT_SECONDS = 5;
 
+/**
+ * Reference texts (golden answers repeat across batches) already embedded, per embedder and model:
+ * an embedding is a pure function of the text and the model, so a cached vector equals a fresh one.
+ */
+const REFERENCE_CACHE_SIZE = 4096;
+const referenceCaches = new WeakMap<Embedder, { modelId: string; vectors: Map<string, Float32Array | null> }>();
+function referenceVectorCache(embedder: Embedder): Map<string, Float32Array | null> {
+  let entry = referenceCaches.get(embedder);
+  if (!entry || entry.modelId !== embedder.modelId) {
+    entry = { modelId: embedder.modelId, vectors: new Map() };
+    referenceCaches.set(embedder, entry);
+  }
+  return entry.vectors;
+}
+
 const retryDelaySeconds = (attempt: number) => Math.min(1800, 30 * 2 ** Math.max(0, attempt - 1));
 
 type Claimed = { project_id: string; trace_id: string; evaluator_id: string; attempts: number };
@@ -85,13 +100,17 @@ export async function runEvalBatch(
       where (project_id, id) in (select * from unnest($1::uuid[], $2::uuid[]))`,
     [claimed.map((c) => c.project_id), claimed.map((c) => c.evaluator_id)],
   );
+  // Each claimed trace once (a trace is claimed once per evaluator), looked up by key with its two stored vectors.
+  const traceKeys = [...new Map(claimed.map((c) => [`${c.project_id}/${c.trace_id}`, c])).values()];
   const traceRows = await handle.query<TraceRow>(
     `select t.project_id, t.id, t.prompt_text, t.response_text, t.expected_output, t.finish_reason,
             exists (select 1 from embedding_backlog b where b.project_id = t.project_id and b.trace_id = t.id and b.failed_at is null) as waiting_embedding,
-            (select e.embedding::text from embeddings e where e.project_id = t.project_id and e.trace_id = t.id and e.kind = 'prompt' and e.model_id = $3) as prompt_vector,
-            (select e.embedding::text from embeddings e where e.project_id = t.project_id and e.trace_id = t.id and e.kind = 'response' and e.model_id = $3) as response_vector
-       from traces t where (t.project_id, t.id) in (select * from unnest($1::uuid[], $2::uuid[]))`,
-    [claimed.map((c) => c.project_id), claimed.map((c) => c.trace_id), modelId ?? -1],
+            pe.embedding::text as prompt_vector, re.embedding::text as response_vector
+       from unnest($1::uuid[], $2::uuid[]) as u(project_id, id)
+       join traces t on t.project_id = u.project_id and t.id = u.id
+       left join embeddings pe on pe.project_id = t.project_id and pe.trace_id = t.id and pe.kind = 'prompt' and pe.model_id = $3
+       left join embeddings re on re.project_id = t.project_id and re.trace_id = t.id and re.kind = 'response' and re.model_id = $3`,
+    [traceKeys.map((c) => c.project_id), traceKeys.map((c) => c.trace_id), modelId ?? -1],
   );
   const evaluators = new Map(evaluatorRows.map((e) => [`${e.project_id}/${e.id}`, e]));
   const traces = new Map(traceRows.map((t) => [`${t.project_id}/${t.id}`, t]));
@@ -148,10 +167,23 @@ export async function runEvalBatch(
       const reference = trace.expected_output ?? matches.get(`${evaluator.project_id}/${evaluator.dataset_id}/${ready.settings.matchThreshold}/${trace.id}`)?.expectedOutput;
       if (reference) wanted.add(reference);
     }
+    const cache = referenceVectorCache(embedder);
+    for (const text of wanted) {
+      const known = cache.get(text);
+      if (known !== undefined) {
+        referenceVectors.set(text, known);
+        wanted.delete(text);
+      }
+    }
     if (wanted.size > 0) {
       const texts = [...wanted];
       const batch = await embedder.embedBatch(texts);
-      texts.forEach((text, i) => referenceVectors.set(text, batch.empty[i] ? null : batch.vectors[i]!));
+      texts.forEach((text, i) => {
+        const vector = batch.empty[i] ? null : batch.vectors[i]!;
+        referenceVectors.set(text, vector);
+        if (cache.size >= REFERENCE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(text, vector);
+      });
     }
   }
 
@@ -227,18 +259,24 @@ export async function runEvalBatch(
           ${sql.param(scored.map((o) => o.row.trace_id))}::uuid[], ${sql.param(scored.map((o) => o.row.evaluator_id))}::uuid[]) as u(project_id, trace_id, evaluator_id)
         where b.project_id = u.project_id and b.trace_id = u.trace_id and b.evaluator_id = u.evaluator_id`);
     }
-    for (const o of outcomes) {
-      if (o.kind === "wait") {
-        await tx.execute(sql`update eval_backlog set locked_until = null, attempts = attempts - 1,
-            next_attempt_at = now() + make_interval(secs => ${EMBEDDING_WAIT_SECONDS})
-          where project_id = ${o.row.project_id} and trace_id = ${o.row.trace_id} and evaluator_id = ${o.row.evaluator_id}`);
-      } else if (o.kind === "error") {
-        await tx.execute(sql`update eval_backlog set locked_until = null,
-            last_error = ${`attempt ${o.row.attempts}: ${o.message}`.slice(0, 2000)},
-            next_attempt_at = now() + make_interval(secs => ${retryDelaySeconds(o.row.attempts)}),
-            failed_at = ${o.final ? sql`now()` : sql`null`}
-          where project_id = ${o.row.project_id} and trace_id = ${o.row.trace_id} and evaluator_id = ${o.row.evaluator_id}`);
-      }
+    const waits = outcomes.filter((o) => o.kind === "wait");
+    if (waits.length > 0) {
+      await tx.execute(sql`update eval_backlog b set locked_until = null, attempts = b.attempts - 1,
+          next_attempt_at = now() + make_interval(secs => ${EMBEDDING_WAIT_SECONDS})
+         from unnest(${sql.param(waits.map((o) => o.row.project_id))}::uuid[], ${sql.param(waits.map((o) => o.row.trace_id))}::uuid[],
+                     ${sql.param(waits.map((o) => o.row.evaluator_id))}::uuid[]) as u(project_id, trace_id, evaluator_id)
+        where b.project_id = u.project_id and b.trace_id = u.trace_id and b.evaluator_id = u.evaluator_id`);
+    }
+    const errors = outcomes.filter((o): o is Extract<Outcome, { kind: "error" }> => o.kind === "error");
+    if (errors.length > 0) {
+      const col = <T>(pick: (o: (typeof errors)[number]) => T) => sql.param(errors.map(pick));
+      await tx.execute(sql`update eval_backlog b set locked_until = null, last_error = u.message,
+          next_attempt_at = now() + make_interval(secs => u.delay), failed_at = case when u.final then now() end
+         from unnest(${col((o) => o.row.project_id)}::uuid[], ${col((o) => o.row.trace_id)}::uuid[], ${col((o) => o.row.evaluator_id)}::uuid[],
+                     ${col((o) => `attempt ${o.row.attempts}: ${o.message}`.slice(0, 2000))}::text[],
+                     ${col((o) => retryDelaySeconds(o.row.attempts))}::float8[], ${col((o) => o.final)}::bool[])
+           as u(project_id, trace_id, evaluator_id, message, delay, final)
+        where b.project_id = u.project_id and b.trace_id = u.trace_id and b.evaluator_id = u.evaluator_id`);
     }
     stats.scored = scored.length;
     stats.scores = scoreRows.length;
