@@ -6,10 +6,30 @@ import { prepareEvaluator, scoreName, type EvaluatorKind, type PreparedEvaluator
 import { matchGoldenItems, type GoldenMatch } from "@/lib/evals/matching";
 import { computeMetrics, isSkipped, type MetricName } from "@/lib/evals/metrics";
 
+/**
+ * (trace, evaluator) rows claimed per batch: each phase is one statement for the whole batch, so a larger
+ * batch spreads its fixed cost (measured in scripts/bench/evals.ts: 512 against 128 before).
+ */
+export const EVAL_BATCH_SIZE = 512;
 /** After this many failed attempts a trace is given up for that evaluator, with the reason kept. */
 export const MAX_EVAL_ATTEMPTS = 5;
 /** How long a trace waits for its texts to be embedded before it is looked at again. */
 const EMBEDDING_WAIT_SECONDS = 5;
+
+/**
+ * Reference texts (golden answers repeat across batches) already embedded, per embedder and model:
+ * an embedding is a pure function of the text and the model, so a cached vector equals a fresh one.
+ */
+const REFERENCE_CACHE_SIZE = 4096;
+const referenceCaches = new WeakMap<Embedder, { modelId: string; vectors: Map<string, Float32Array | null> }>();
+function referenceVectorCache(embedder: Embedder): Map<string, Float32Array | null> {
+  let entry = referenceCaches.get(embedder);
+  if (!entry || entry.modelId !== embedder.modelId) {
+    entry = { modelId: embedder.modelId, vectors: new Map() };
+    referenceCaches.set(embedder, entry);
+  }
+  return entry.vectors;
+}
 
 const retryDelaySeconds = (attempt: number) => Math.min(1800, 30 * 2 ** Math.max(0, attempt - 1));
 
@@ -28,6 +48,9 @@ type TraceRow = {
 type EvaluatorRow = { project_id: string; id: string; name: string; kind: EvaluatorKind; settings: unknown; version: number; dataset_id: string | null };
 
 export type EvalBatchStats = { claimed: number; scored: number; scores: number; waiting: number; retried: number; failed: number };
+/** Milliseconds spent per phase of a batch, summed over batches (for benchmarks and profiling). */
+export type EvalPhaseTimes = Record<"claim" | "load" | "match" | "embed" | "compute" | "write", number>;
+export const emptyPhaseTimes = (): EvalPhaseTimes => ({ claim: 0, load: 0, match: 0, embed: 0, compute: 0, write: 0 });
 
 /**
  * One pass of the evaluation job: claims up to `batchSize` due (trace,
@@ -46,10 +69,17 @@ export type EvalBatchStats = { claimed: number; scored: number; scores: number; 
 export async function runEvalBatch(
   handle: DatabaseHandle,
   embedder: Embedder | null,
-  options: { batchSize?: number; leaseMs?: number } = {},
+  options: { batchSize?: number; leaseMs?: number; phases?: EvalPhaseTimes } = {},
 ): Promise<EvalBatchStats> {
-  const batchSize = options.batchSize ?? 128;
+  const batchSize = options.batchSize ?? EVAL_BATCH_SIZE;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const phases = options.phases;
+  let mark = performance.now();
+  const lap = (phase: keyof EvalPhaseTimes) => {
+    const now = performance.now();
+    if (phases) phases[phase] += now - mark;
+    mark = now;
+  };
   const claimed = await handle.query<Claimed>(
     `with due as (
        select b.project_id, b.trace_id, b.evaluator_id from eval_backlog b
@@ -66,6 +96,7 @@ export async function runEvalBatch(
     [batchSize, leaseMs],
   );
   const stats: EvalBatchStats = { claimed: claimed.length, scored: 0, scores: 0, waiting: 0, retried: 0, failed: 0 };
+  lap("claim");
   if (claimed.length === 0) return stats;
 
   const modelId = embedder ? (await ensureEmbeddingModel(handle, embedder.modelId, embedder.dimensions, { index: false })).id : null;
@@ -74,13 +105,17 @@ export async function runEvalBatch(
       where (project_id, id) in (select * from unnest($1::uuid[], $2::uuid[]))`,
     [claimed.map((c) => c.project_id), claimed.map((c) => c.evaluator_id)],
   );
+  // Each claimed trace once (a trace is claimed once per evaluator), looked up by key with its two stored vectors.
+  const traceKeys = [...new Map(claimed.map((c) => [`${c.project_id}/${c.trace_id}`, c])).values()];
   const traceRows = await handle.query<TraceRow>(
     `select t.project_id, t.id, t.prompt_text, t.response_text, t.expected_output, t.finish_reason,
             exists (select 1 from embedding_backlog b where b.project_id = t.project_id and b.trace_id = t.id and b.failed_at is null) as waiting_embedding,
-            (select e.embedding::text from embeddings e where e.project_id = t.project_id and e.trace_id = t.id and e.kind = 'prompt' and e.model_id = $3) as prompt_vector,
-            (select e.embedding::text from embeddings e where e.project_id = t.project_id and e.trace_id = t.id and e.kind = 'response' and e.model_id = $3) as response_vector
-       from traces t where (t.project_id, t.id) in (select * from unnest($1::uuid[], $2::uuid[]))`,
-    [claimed.map((c) => c.project_id), claimed.map((c) => c.trace_id), modelId ?? -1],
+            pe.embedding::text as prompt_vector, re.embedding::text as response_vector
+       from unnest($1::uuid[], $2::uuid[]) as u(project_id, id)
+       join traces t on t.project_id = u.project_id and t.id = u.id
+       left join embeddings pe on pe.project_id = t.project_id and pe.trace_id = t.id and pe.kind = 'prompt' and pe.model_id = $3
+       left join embeddings re on re.project_id = t.project_id and re.trace_id = t.id and re.kind = 'response' and re.model_id = $3`,
+    [traceKeys.map((c) => c.project_id), traceKeys.map((c) => c.trace_id), modelId ?? -1],
   );
   const evaluators = new Map(evaluatorRows.map((e) => [`${e.project_id}/${e.id}`, e]));
   const traces = new Map(traceRows.map((t) => [`${t.project_id}/${t.id}`, t]));
@@ -103,6 +138,7 @@ export async function runEvalBatch(
     | { row: Claimed; kind: "error"; message: string; final: boolean };
   const outcomes: Outcome[] = [];
 
+  lap("load");
   // Golden-set matches, one query per dataset, for the traces that need one.
   const matchRequests = new Map<string, { projectId: string; datasetId: string; threshold: number; traces: TraceRow[] }>();
   for (const row of claimed) {
@@ -122,6 +158,7 @@ export async function runEvalBatch(
     for (const [traceId, match] of found) matches.set(`${key}/${traceId}`, match);
   }
 
+  lap("match");
   // Reference texts of the semantic evaluators, embedded in one call for the batch (the golden answers repeat).
   const referenceVectors = new Map<string, Float32Array | null>();
   if (embedder) {
@@ -135,13 +172,27 @@ export async function runEvalBatch(
       const reference = trace.expected_output ?? matches.get(`${evaluator.project_id}/${evaluator.dataset_id}/${ready.settings.matchThreshold}/${trace.id}`)?.expectedOutput;
       if (reference) wanted.add(reference);
     }
+    const cache = referenceVectorCache(embedder);
+    for (const text of wanted) {
+      const known = cache.get(text);
+      if (known !== undefined) {
+        referenceVectors.set(text, known);
+        wanted.delete(text);
+      }
+    }
     if (wanted.size > 0) {
       const texts = [...wanted];
       const batch = await embedder.embedBatch(texts);
-      texts.forEach((text, i) => referenceVectors.set(text, batch.empty[i] ? null : batch.vectors[i]!));
+      texts.forEach((text, i) => {
+        const vector = batch.empty[i] ? null : batch.vectors[i]!;
+        referenceVectors.set(text, vector);
+        if (cache.size >= REFERENCE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(text, vector);
+      });
     }
   }
 
+  lap("embed");
   for (const row of claimed) {
     const evaluator = evaluators.get(`${row.project_id}/${row.evaluator_id}`);
     const trace = traces.get(`${row.project_id}/${row.trace_id}`);
@@ -191,6 +242,7 @@ export async function runEvalBatch(
     }
   }
 
+  lap("compute");
   await handle.db.transaction(async (tx) => {
     const scored = outcomes.filter((o): o is Extract<Outcome, { kind: "scores" }> => o.kind === "scores");
     const scoreRows = scored.flatMap((o) =>
@@ -212,18 +264,24 @@ export async function runEvalBatch(
           ${sql.param(scored.map((o) => o.row.trace_id))}::uuid[], ${sql.param(scored.map((o) => o.row.evaluator_id))}::uuid[]) as u(project_id, trace_id, evaluator_id)
         where b.project_id = u.project_id and b.trace_id = u.trace_id and b.evaluator_id = u.evaluator_id`);
     }
-    for (const o of outcomes) {
-      if (o.kind === "wait") {
-        await tx.execute(sql`update eval_backlog set locked_until = null, attempts = attempts - 1,
-            next_attempt_at = now() + make_interval(secs => ${EMBEDDING_WAIT_SECONDS})
-          where project_id = ${o.row.project_id} and trace_id = ${o.row.trace_id} and evaluator_id = ${o.row.evaluator_id}`);
-      } else if (o.kind === "error") {
-        await tx.execute(sql`update eval_backlog set locked_until = null,
-            last_error = ${`attempt ${o.row.attempts}: ${o.message}`.slice(0, 2000)},
-            next_attempt_at = now() + make_interval(secs => ${retryDelaySeconds(o.row.attempts)}),
-            failed_at = ${o.final ? sql`now()` : sql`null`}
-          where project_id = ${o.row.project_id} and trace_id = ${o.row.trace_id} and evaluator_id = ${o.row.evaluator_id}`);
-      }
+    const waits = outcomes.filter((o) => o.kind === "wait");
+    if (waits.length > 0) {
+      await tx.execute(sql`update eval_backlog b set locked_until = null, attempts = b.attempts - 1,
+          next_attempt_at = now() + make_interval(secs => ${EMBEDDING_WAIT_SECONDS})
+         from unnest(${sql.param(waits.map((o) => o.row.project_id))}::uuid[], ${sql.param(waits.map((o) => o.row.trace_id))}::uuid[],
+                     ${sql.param(waits.map((o) => o.row.evaluator_id))}::uuid[]) as u(project_id, trace_id, evaluator_id)
+        where b.project_id = u.project_id and b.trace_id = u.trace_id and b.evaluator_id = u.evaluator_id`);
+    }
+    const errors = outcomes.filter((o): o is Extract<Outcome, { kind: "error" }> => o.kind === "error");
+    if (errors.length > 0) {
+      const col = <T>(pick: (o: (typeof errors)[number]) => T) => sql.param(errors.map(pick));
+      await tx.execute(sql`update eval_backlog b set locked_until = null, last_error = u.message,
+          next_attempt_at = now() + make_interval(secs => u.delay), failed_at = case when u.final then now() end
+         from unnest(${col((o) => o.row.project_id)}::uuid[], ${col((o) => o.row.trace_id)}::uuid[], ${col((o) => o.row.evaluator_id)}::uuid[],
+                     ${col((o) => `attempt ${o.row.attempts}: ${o.message}`.slice(0, 2000))}::text[],
+                     ${col((o) => retryDelaySeconds(o.row.attempts))}::float8[], ${col((o) => o.final)}::bool[])
+           as u(project_id, trace_id, evaluator_id, message, delay, final)
+        where b.project_id = u.project_id and b.trace_id = u.trace_id and b.evaluator_id = u.evaluator_id`);
     }
     stats.scored = scored.length;
     stats.scores = scoreRows.length;
@@ -233,6 +291,7 @@ export async function runEvalBatch(
     else if (o.kind === "error" && o.final) stats.failed++;
     else if (o.kind === "error") stats.retried++;
   }
+  lap("write");
   return stats;
 }
 
@@ -240,11 +299,11 @@ export async function runEvalBatch(
 export async function drainEvalBacklog(
   handle: DatabaseHandle,
   embedder: Embedder | null,
-  options: { batchSize?: number; maxBatches?: number; onBatch?: (stats: EvalBatchStats) => void } = {},
+  options: { batchSize?: number; maxBatches?: number; phases?: EvalPhaseTimes; onBatch?: (stats: EvalBatchStats) => void } = {},
 ): Promise<EvalBatchStats> {
   const total: EvalBatchStats = { claimed: 0, scored: 0, scores: 0, waiting: 0, retried: 0, failed: 0 };
   for (let i = 0; i < (options.maxBatches ?? Infinity); i++) {
-    const stats = await runEvalBatch(handle, embedder, { batchSize: options.batchSize });
+    const stats = await runEvalBatch(handle, embedder, { batchSize: options.batchSize, phases: options.phases });
     if (stats.claimed === 0) break;
     for (const key of Object.keys(total) as Array<keyof EvalBatchStats>) total[key] += stats[key];
     options.onBatch?.(stats);

@@ -168,5 +168,31 @@ for (const target of dbTargets()) {
       const grown = await addDatasetItems({ ctx: operator(), input: { projectId, datasetId: dataset.id, items: [{ input: "a", expectedOutput: "b", metadata: {} }] } });
       expect(grown).toMatchObject({ version: 2, items: 1 });
     });
+
+    it("failures are written for the whole batch: a retry keeps its row with the reason, a hopeless one is given up", async () => {
+      const [other] = await handle.db.insert(projects).values({ slug: "evals-failures", name: "Failures" }).returning();
+      const pid = other!.id;
+      const ctx = operator();
+      const semantic = await createEvaluator({ ctx, input: { projectId: pid, name: "sem", kind: "semantic", settings: { metrics: ["relevance"] } } });
+      const broken = await createEvaluator({ ctx, input: { projectId: pid, name: "broken", kind: "heuristic", settings: { metrics: ["empty"] } } });
+      await handle.query(`update evaluators set settings = '{"metrics":["no-such-metric"]}'::jsonb where project_id = $1 and id = $2`, [pid, broken.id]);
+      await recordTraces(handle.db, { projectId: pid, traces: [minimalTrace("f1", { prompt: "Hello there", response: "Hi, how can I help?" })] });
+      await drainEmbeddingBacklog(handle, embedder);
+      // No embedder in this process: the semantic evaluator's row is retried later; the broken evaluator's is given up.
+      const stats = await runEvalBatch(handle, null);
+      expect(stats).toMatchObject({ claimed: 2, scored: 0, retried: 1, failed: 1 });
+      const rows = await handle.query<{ evaluator_id: string; attempts: number; last_error: string; failed: boolean; later: boolean; locked: boolean }>(
+        `select evaluator_id, attempts, last_error, failed_at is not null as failed, next_attempt_at > now() + interval '20 seconds' as later,
+                locked_until is not null as locked
+           from eval_backlog where project_id = $1`,
+        [pid],
+      );
+      const bySemantic = rows.find((r) => r.evaluator_id === semantic.id)!;
+      const byBroken = rows.find((r) => r.evaluator_id === broken.id)!;
+      expect(bySemantic).toMatchObject({ attempts: 1, failed: false, later: true, locked: false });
+      expect(bySemantic.last_error).toMatch(/^attempt 1: no embedding model/);
+      expect(byBroken).toMatchObject({ attempts: 1, failed: true, locked: false });
+      expect(byBroken.last_error).toMatch(/^attempt 1: /);
+    });
   });
 }
