@@ -3,7 +3,7 @@ import { authenticateApiKey } from "@/lib/auth/api-key-auth";
 import { env } from "@/lib/env";
 import { parseRedactionSetting, type RedactionOptions } from "@/lib/ingest/redact";
 import { RateLimitedError, UnavailableError } from "@/lib/errors";
-import { getDatabase } from "@/lib/server/database";
+import { getDatabase, getReadDatabase } from "@/lib/server/database";
 import { errorResponse } from "./errors";
 import { RateLimiter } from "./rate-limit";
 
@@ -38,11 +38,14 @@ export function withApiKey<P>(
       } catch {
         throw new UnavailableError();
       }
+      // The key is looked up on the primary (a revoked key stops at once); a GET then reads from the replica
+      // when DATABASE_READ_URL names one (docs/deploy.md, "Read replica").
       const principal = await authenticateApiKey(handle.db, request.headers.get("authorization"));
       const wait = limiter().take(principal.keyId);
       if (wait > 0) throw new RateLimitedError(wait);
+      const reading = request.method === "GET" || request.method === "HEAD";
       const ctx: ApiKeyContext = {
-        handle,
+        handle: reading ? await getReadDatabase() : handle,
         projectId: principal.projectId,
         keyId: principal.keyId,
         redaction: parseRedactionSetting(principal.redaction),

@@ -4,7 +4,7 @@ import { errorResponse } from "@/lib/http/errors";
 import { parsePeriodSelection, resolvePeriod, type Period } from "@/lib/period";
 import type { ServiceContext } from "@/lib/services/context";
 import { CrossOriginError, PayloadError, ValidationError } from "@/lib/errors";
-import { getDatabase } from "@/lib/server/database";
+import { FRESH_WRITE_COOKIE, FRESH_WRITE_SECONDS, getDatabase, getReadDatabase } from "@/lib/server/database";
 
 export type ProjectRouteContext = {
   access: ProjectAccess;
@@ -27,11 +27,13 @@ export function withProject<P extends { project: string }>(
   return async (request, context) => {
     try {
       const params = await context.params;
+      // The session and the membership are read on the primary: a revoked session or membership ends at once.
       const user = await requireApiUser();
-      if (request.method !== "GET" && request.method !== "HEAD") assertSameOriginJson(request);
+      const reading = request.method === "GET" || request.method === "HEAD";
+      if (!reading) assertSameOriginJson(request);
       const access = await getProjectAccess(user, params.project);
-      const handle = await getDatabase();
-      return await handler(
+      const handle = reading ? await getReadDatabase(wroteRecently(request)) : await getDatabase();
+      const response = await handler(
         request,
         {
           access,
@@ -42,10 +44,26 @@ export function withProject<P extends { project: string }>(
         },
         params,
       );
+      return reading || !handle.read ? response : markFreshWrite(response);
     } catch (error) {
       return errorResponse(error);
     }
   };
+}
+
+function wroteRecently(request: Request): boolean {
+  return (request.headers.get("cookie") ?? "").split(";").some((part) => part.trim().startsWith(`${FRESH_WRITE_COOKIE}=`));
+}
+
+/**
+ * After a write with a replica configured: the fresh-write cookie, so this
+ * user's next reads (the page they open after saving) go to the primary for
+ * a few seconds instead of a replica that may not have replayed the write.
+ */
+function markFreshWrite(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.append("set-cookie", `${FRESH_WRITE_COOKIE}=1; Max-Age=${FRESH_WRITE_SECONDS}; Path=/; HttpOnly; SameSite=Lax`);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /**

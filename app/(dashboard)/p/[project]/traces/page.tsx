@@ -8,7 +8,7 @@ import { encodeCursor } from "@/lib/queries/trace-cursor";
 import { searchTraces, traceFacets } from "@/lib/queries/traces-list";
 import { parseTraceSearch } from "@/lib/queries/traces-list-params";
 import { makeQueryClient } from "@/lib/query-client";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 import { ValidationError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Traces" };
@@ -26,7 +26,7 @@ export default async function TracesPage({
   const { project } = await params;
   const sp = await searchParams;
   const access = await getProjectAccess(await requireUser(), project);
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
   const filter: TraceFilter = {
     model: sp.model ?? "",
     route: sp.route ?? "",
