@@ -45,8 +45,9 @@ describe.skipIf(!base)("a streaming read replica (DATABASE_READ_URL)", () => {
   const pools: pg.Pool[] = [];
 
   afterAll(async () => {
-    await app?.stop().catch(() => undefined);
+    // The pools first: stopping the app drops its database, with force, under any connection still open.
     for (const pool of pools) await pool.end().catch(() => undefined);
+    await app?.stop().catch(() => undefined);
     if (standby && standby.exitCode === null && standby.signalCode === null) {
       standby.kill("SIGINT"); // fast shutdown
       await standbyExited;
