@@ -80,11 +80,15 @@ function startFromProcfile(name: string, type: "web" | "worker", env: Record<str
 }
 
 async function waitReady(url: string, proc: Proc, timeoutMs = 120_000): Promise<void> {
-  await waitFor(`${proc.name} at ${url}/api/ready`, async () => {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.output()}`);
-    const response = await fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(5_000) });
-    return response.status === 200;
-  }, timeoutMs, 300);
+  try {
+    await waitFor(`${proc.name} at ${url}/api/ready`, async () => {
+      if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.output()}`);
+      const response = await fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(5_000) });
+      return response.status === 200;
+    }, timeoutMs, 300);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${proc.name}'s output:\n${proc.output().slice(-4_000)}`);
+  }
 }
 
 type Outcome = { status: number; at: number };
