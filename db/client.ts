@@ -62,8 +62,9 @@ export function defaultDataDir(): string {
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
   if (options.url) {
+    // With a replica, both pools are named (`driftline`, `driftline-read`) so pg_stat_activity tells them apart.
+    if (!options.readUrl) return openPostgres(options.url, options.maxConnections, options.applicationName);
     const primary = openPostgres(options.url, options.maxConnections, options.applicationName ?? "driftline");
-    if (!options.readUrl) return primary;
     const read = openPostgres(options.readUrl, options.maxConnections, `${options.applicationName ?? "driftline"}-read`);
     return {
       ...primary,
@@ -117,12 +118,12 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   return { ...laneHandle((op) => lanes.foreground(op)), background };
 }
 
-/** A pool onto one PostgreSQL server, named `applicationName` in its pg_stat_activity. */
-function openPostgres(url: string, maxConnections: number | undefined, applicationName: string): DatabaseHandle {
+/** A pool onto one PostgreSQL server, named `applicationName` (when given) in its pg_stat_activity. */
+function openPostgres(url: string, maxConnections: number | undefined, applicationName: string | undefined): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: maxConnections ?? 10,
-    application_name: applicationName,
+    ...(applicationName ? { application_name: applicationName } : {}),
     // Fail fast instead of hanging when the server is down.
     connectionTimeoutMillis: 5_000,
   });
