@@ -30,6 +30,12 @@ export type DatabaseHandle = {
    */
   background?: DatabaseHandle;
   /**
+   * A streaming replica for reads that may lag behind the primary by the
+   * replica's replay delay (`DATABASE_READ_URL`); absent, reads use this
+   * handle. Nothing writes through it: the replica refuses writes.
+   */
+  read?: DatabaseHandle;
+  /**
    * Embedded database only: when a statement last succeeded (ms since the
    * epoch). It runs in this process, so a recent success shows it usable
    * without queueing a statement of one's own behind a running query.
@@ -44,6 +50,10 @@ export type OpenDatabaseOptions = {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   maxConnections?: number;
+  /** A streaming replica of `url` (PostgreSQL only): becomes `handle.read`. */
+  readUrl?: string;
+  /** Names the connections in pg_stat_activity (PostgreSQL only). */
+  applicationName?: string;
 };
 
 export function defaultDataDir(): string {
@@ -52,30 +62,16 @@ export function defaultDataDir(): string {
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
   if (options.url) {
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.maxConnections ?? 10,
-      // Fail fast instead of hanging when the server is down.
-      connectionTimeoutMillis: 5_000,
-    });
-    // An idle client losing its connection must not crash the process.
-    pool.on("error", (err) => console.error("[driftline] idle PostgreSQL client error:", err.message));
-    // A client checked out of the pool (inside a transaction, between two of its statements) that loses its
-    // connection emits "error" on itself, where the pool no longer listens: without this listener that is an
-    // uncaught exception. Its next statement fails and the transaction rolls back, so logging is enough.
-    pool.on("connect", (client) => {
-      client.on("error", (err) => console.error("[driftline] PostgreSQL connection lost:", err.message));
-    });
-    const db = drizzleNodePg(pool, { schema }) as unknown as Database;
+    // With a replica, both pools are named (`driftline`, `driftline-read`) so pg_stat_activity tells them apart.
+    if (!options.readUrl) return openPostgres(options.url, options.maxConnections, options.applicationName);
+    const primary = openPostgres(options.url, options.maxConnections, options.applicationName ?? "driftline");
+    const read = openPostgres(options.readUrl, options.maxConnections, `${options.applicationName ?? "driftline"}-read`);
     return {
-      db,
-      driver: "postgres",
-      url: options.url,
-      async query<T>(text: string, params: unknown[] = []) {
-        const result = await pool.query(text, params);
-        return result.rows as T[];
+      ...primary,
+      read,
+      close: async () => {
+        await Promise.all([primary.close(), read.close()]);
       },
-      close: () => pool.end(),
     };
   }
   const dataDir = options.dataDir ?? defaultDataDir();
@@ -122,9 +118,44 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   return { ...laneHandle((op) => lanes.foreground(op)), background };
 }
 
+/** A pool onto one PostgreSQL server, named `applicationName` (when given) in its pg_stat_activity. */
+function openPostgres(url: string, maxConnections: number | undefined, applicationName: string | undefined): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: maxConnections ?? 10,
+    ...(applicationName ? { application_name: applicationName } : {}),
+    // Fail fast instead of hanging when the server is down.
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client losing its connection must not crash the process.
+  pool.on("error", (err) => console.error("[driftline] idle PostgreSQL client error:", err.message));
+  // A client checked out of the pool (inside a transaction, between two of its statements) that loses its
+  // connection emits "error" on itself, where the pool no longer listens: without this listener that is an
+  // uncaught exception. Its next statement fails and the transaction rolls back, so logging is enough.
+  pool.on("connect", (client) => {
+    client.on("error", (err) => console.error("[driftline] PostgreSQL connection lost:", err.message));
+  });
+  const db = drizzleNodePg(pool, { schema }) as unknown as Database;
+  return {
+    db,
+    driver: "postgres",
+    url,
+    async query<T>(text: string, params: unknown[] = []) {
+      const result = await pool.query(text, params);
+      return result.rows as T[];
+    },
+    close: () => pool.end(),
+  };
+}
+
 /** The handle background jobs use: `handle.background` where there is one, else the handle itself. */
 export function backgroundHandle(handle: DatabaseHandle): DatabaseHandle {
   return handle.background ?? handle;
+}
+
+/** The handle for reads that may lag (the replica): `handle.read` where there is one, else the handle itself. */
+export function readHandle(handle: DatabaseHandle): DatabaseHandle {
+  return handle.read ?? handle;
 }
 
 /**

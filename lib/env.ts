@@ -25,6 +25,13 @@ const envSchema = z
         .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
         .optional(),
     ),
+    // A streaming replica of DATABASE_URL's database: the dashboard's and the read API's GET routes read from it.
+    DATABASE_READ_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+        .optional(),
+    ),
     DRIFTLINE_DATA_DIR: optionalString,
     DRIFTLINE_INIT_ADMIN_EMAIL: optionalString.pipe(z.email("must be an email address").optional()),
     DRIFTLINE_INIT_ADMIN_PASSWORD: optionalString.pipe(
@@ -91,6 +98,7 @@ const envSchema = z
       ["OIDC_CLIENT_ID", "OIDC_ISSUER"],
       ["OIDC_ISSUER", "OIDC_CLIENT_ID"],
       ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"],
+      ["DATABASE_READ_URL", "DATABASE_URL"],
     ];
     for (const [given, needed] of pairs) {
       if (env[given] !== undefined && env[needed] === undefined) {

@@ -53,6 +53,8 @@ export type StartAppOptions = {
   reuse?: RunningApp;
   /** Connect the app through this URL instead of the database's own (e.g. a proxy in front of it). */
   connectVia?: (databaseUrl: string) => string;
+  /** DATABASE_READ_URL from the database's own URL (e.g. the same database on a streaming replica). */
+  readVia?: (databaseUrl: string) => string;
 };
 
 /**
@@ -80,9 +82,11 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     ...options.env,
   };
   delete env.DATABASE_URL;
+  delete env.DATABASE_READ_URL;
   if (options.database === "postgres") {
     database ??= await createTestDatabase();
     env.DATABASE_URL = options.connectVia ? options.connectVia(database.url) : database.url;
+    if (options.readVia) env.DATABASE_READ_URL = options.readVia(database.url);
   }
   const storage: AppStorage = { dataDir, database };
   const next = path.resolve("node_modules/next/dist/bin/next");

@@ -1,14 +1,14 @@
 import { redirect } from "next/navigation";
 import { requireUser } from "@/lib/server/current-user";
 import { listProjectsForUser } from "@/lib/queries/projects";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 
 export const dynamic = "force-dynamic";
 
 export default async function Home() {
   const user = await requireUser();
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
   const projects = await listProjectsForUser(db, user.id);
   const first = projects[0];
   if (first) redirect(`/p/${first.slug}`);

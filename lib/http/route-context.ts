@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { CrossOriginError, PayloadError, RateLimitedError, UnavailableError } from "@/lib/errors";
 import { parseRedactionSetting, type RedactionOptions } from "@/lib/ingest/redact";
 import type { ServiceContext } from "@/lib/services/context";
-import { getDatabase } from "@/lib/server/database";
+import { FRESH_WRITE_COOKIE, FRESH_WRITE_SECONDS, getDatabase, getReadDatabase } from "@/lib/server/database";
 import { errorResponse } from "./errors";
 import { RateLimiter } from "./rate-limit";
 
@@ -71,10 +71,13 @@ function limiter(): RateLimiter {
 export function withApiKey<P>(handler: Handler<P>): NextHandler<P> {
   return async (request, context) => {
     try {
-      const handle = await openDatabase();
-      const principal = await authenticateApiKey(handle.db, request.headers.get("authorization"));
+      const primary = await openDatabase();
+      // The key is looked up on the primary (a revoked key stops at once); a GET then reads from the replica
+      // when DATABASE_READ_URL names one (docs/deploy.md, "Read replica").
+      const principal = await authenticateApiKey(primary.db, request.headers.get("authorization"));
       const wait = limiter().take(principal.keyId);
       if (wait > 0) throw new RateLimitedError(wait);
+      const handle = isRead(request) ? await getReadDatabase() : primary;
       const actor: RouteActor = { kind: "api_key", keyId: principal.keyId };
       const ctx: RouteContext = {
         db: handle.db,
@@ -103,10 +106,12 @@ export function withProject<P extends { project: string }>(handler: Handler<P>):
   return async (request, context) => {
     try {
       const params = await context.params;
+      // The session and the membership are read on the primary: a revoked session or membership ends at once.
       const user = await requireApiUser();
-      if (request.method !== "GET" && request.method !== "HEAD") assertSameOriginJson(request);
+      const reading = isRead(request);
+      if (!reading) assertSameOriginJson(request);
       const access = await getProjectAccess(user, params.project);
-      const handle = await openDatabase();
+      const handle = reading ? await getReadDatabase(wroteRecently(request)) : await openDatabase();
       const actor: RouteActor = { kind: "user", userId: user.id, role: access.role };
       const ctx: RouteContext = {
         db: handle.db,
@@ -118,11 +123,31 @@ export function withProject<P extends { project: string }>(handler: Handler<P>):
         url: new URL(request.url),
         redaction: parseRedactionSetting(access.project.redaction),
       };
-      return await handler(request, ctx, params);
+      const response = await handler(request, ctx, params);
+      return reading || !handle.read ? response : markFreshWrite(response);
     } catch (error) {
       return errorResponse(error);
     }
   };
+}
+
+function isRead(request: Request): boolean {
+  return request.method === "GET" || request.method === "HEAD";
+}
+
+function wroteRecently(request: Request): boolean {
+  return (request.headers.get("cookie") ?? "").split(";").some((part) => part.trim().startsWith(`${FRESH_WRITE_COOKIE}=`));
+}
+
+/**
+ * After a write with a replica configured: the fresh-write cookie, so this
+ * user's next reads (the page they open after saving) go to the primary for
+ * a few seconds instead of a replica that may not have replayed the write.
+ */
+function markFreshWrite(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.append("set-cookie", `${FRESH_WRITE_COOKIE}=1; Max-Age=${FRESH_WRITE_SECONDS}; Path=/; HttpOnly; SameSite=Lax`);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { claimPerProject } from "@/db/claim";
 import type { DatabaseHandle } from "@/db/client";
 import { ensureEmbeddingModel } from "@/db/embedding-index";
 import type { Embedder } from "@/lib/embeddings";
@@ -20,9 +21,9 @@ export function retryDelayMs(attempts: number): number {
  * Claims up to `batchSize` due backlog rows, embeds their texts with the
  * given model and stores the vectors, all-or-nothing per batch.
  *
- * Claiming is one UPDATE … FOR UPDATE SKIP LOCKED, so any number of workers
- * share the backlog without taking the same row; the lease (`leaseMs`) hands a
- * row back if its worker dies. Storing a vector and deleting its backlog row
+ * Claiming is an UPDATE … FOR UPDATE SKIP LOCKED per project (claimPerProject),
+ * so any number of workers share the backlog without taking the same row; the
+ * lease (`leaseMs`) hands a row back if its worker dies. Storing a vector and deleting its backlog row
  * happen in one transaction, and the vector insert ignores an existing row,
  * so a retried batch never stores a text twice.
  */
@@ -33,20 +34,16 @@ export async function runEmbedBatch(
 ): Promise<EmbedBatchStats> {
   const batchSize = options.batchSize ?? 64;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
-  const claimed = await handle.query<Claimed>(
-    `with due as (
-       select project_id, trace_id, kind from embedding_backlog
-       where failed_at is null and next_attempt_at <= now() and (locked_until is null or locked_until < now())
-       order by next_attempt_at
-       limit $1
-       for update skip locked)
-     update embedding_backlog b
-        set locked_until = now() + make_interval(secs => $2::double precision / 1000), attempts = b.attempts + 1
-       from due
-      where b.project_id = due.project_id and b.trace_id = due.trace_id and b.kind = due.kind
-     returning b.project_id, b.trace_id, b.kind, b.attempts`,
-    [batchSize, leaseMs],
-  );
+  const claimed = await claimPerProject<Claimed>(handle, {
+    table: "embedding_backlog",
+    key: ["project_id", "trace_id", "kind"],
+    due: "b.failed_at is null and b.next_attempt_at <= now() and (b.locked_until is null or b.locked_until < now())",
+    orderBy: "b.next_attempt_at",
+    set: (p) => `locked_until = now() + make_interval(secs => ${p(0)}::double precision / 1000), attempts = b.attempts + 1`,
+    setParams: [leaseMs],
+    returning: "b.project_id, b.trace_id, b.kind, b.attempts",
+    limit: batchSize,
+  });
   const stats: EmbedBatchStats = { claimed: claimed.length, embedded: 0, failed: 0, retried: 0 };
   if (claimed.length === 0) return stats;
 

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { claimPerProject } from "@/db/claim";
 import type { DatabaseHandle } from "@/db/client";
 import { ensureEmbeddingModel } from "@/db/embedding-index";
 import type { Embedder } from "@/lib/embeddings";
@@ -80,21 +81,18 @@ export async function runEvalBatch(
     if (phases) phases[phase] += now - mark;
     mark = now;
   };
-  const claimed = await handle.query<Claimed>(
-    `with due as (
-       select b.project_id, b.trace_id, b.evaluator_id from eval_backlog b
-         join evaluators e on e.project_id = b.project_id and e.id = b.evaluator_id and e.status = 'enabled'
-        where b.failed_at is null and b.next_attempt_at <= now() and (b.locked_until is null or b.locked_until < now())
-        order by b.next_attempt_at
-        limit $1
-        for update of b skip locked)
-     update eval_backlog b
-        set locked_until = now() + make_interval(secs => $2::double precision / 1000), attempts = b.attempts + 1
-       from due
-      where b.project_id = due.project_id and b.trace_id = due.trace_id and b.evaluator_id = due.evaluator_id
-     returning b.project_id, b.trace_id, b.evaluator_id, b.attempts`,
-    [batchSize, leaseMs],
-  );
+  // Per project (claimPerProject): FOR UPDATE SKIP LOCKED and a lease, each locking statement on one project.
+  const claimed = await claimPerProject<Claimed>(handle, {
+    table: "eval_backlog",
+    key: ["project_id", "trace_id", "evaluator_id"],
+    join: "join evaluators e on e.project_id = b.project_id and e.id = b.evaluator_id and e.status = 'enabled'",
+    due: "b.failed_at is null and b.next_attempt_at <= now() and (b.locked_until is null or b.locked_until < now())",
+    orderBy: "b.next_attempt_at",
+    set: (p) => `locked_until = now() + make_interval(secs => ${p(0)}::double precision / 1000), attempts = b.attempts + 1`,
+    setParams: [leaseMs],
+    returning: "b.project_id, b.trace_id, b.evaluator_id, b.attempts",
+    limit: batchSize,
+  });
   const stats: EvalBatchStats = { claimed: claimed.length, scored: 0, scores: 0, waiting: 0, retried: 0, failed: 0 };
   lap("claim");
   if (claimed.length === 0) return stats;

@@ -15,7 +15,7 @@ import { memberships, projects } from "@/db/schema";
  */
 export async function startDriftline(): Promise<DatabaseHandle> {
   const config = env();
-  const handle = await openDatabase({ url: config.DATABASE_URL });
+  const handle = await openDatabase({ url: config.DATABASE_URL, readUrl: config.DATABASE_URL ? config.DATABASE_READ_URL : undefined });
   try {
     await runMigrations(handle);
     const boot = await applyBootstrap(handle.db, {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suites need from the OS: Chromium for Playwright,
-# pgvector for the machine's own PostgreSQL server, and PgBouncer and HAProxy
+# pgvector for the machine's own PostgreSQL server, replication connections from
+# 127.0.0.1 (the read-replica test), and PgBouncer and HAProxy
 # for the fleet test (with --with-python also
 # Debian's scipy stack, for reference values and numpy benchmark baselines). Idempotent: a second run does nothing.
 set -euo pipefail
@@ -36,6 +37,23 @@ log "PostgreSQL major version ${PG_MAJOR}"
 if ! pg_lsclusters --no-header | awk 'NR==1{print $4}' | grep -q online; then
   log "starting PostgreSQL ${PG_MAJOR}"
   $SUDO pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" main start || true
+fi
+
+# ---- streaming replication from 127.0.0.1 (the read-replica test) ----
+# The replica test takes a base backup of this server (`pg_basebackup -R`)
+# and runs it as a hot standby on another port. `all` in pg_hba.conf does not
+# match replication connections, so one line is added for them, trusted like
+# the server's other local connections; wal_level must be replica or logical
+# (the default). Reloaded, not restarted.
+PG_HBA="/etc/postgresql/${PG_MAJOR}/main/pg_hba.conf"
+if [ -f "$PG_HBA" ]; then
+  if $SUDO grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+trust' "$PG_HBA"; then
+    log "replication from 127.0.0.1 already allowed"
+  else
+    log "allowing replication connections from 127.0.0.1 in ${PG_HBA}"
+    printf '# driftline: the read-replica test streams from this server\nhost replication all 127.0.0.1/32 trust\n' | $SUDO tee -a "$PG_HBA" >/dev/null
+    $SUDO pg_ctlcluster "$PG_MAJOR" main reload || true
+  fi
 fi
 
 # ---- pgvector ----

@@ -2,10 +2,11 @@
 // the machine's PostgreSQL, 2 web processes behind HAProxy, 2 worker
 // processes — each started with the committed config (deploy/pgbouncer.ini,
 // deploy/haproxy.cfg) and the committed commands (Procfile). Sustained ingest
-// goes through the balancer while embedding and monitors run; one worker and
-// one web process are killed with SIGKILL mid-run and restarted. Then every
-// acknowledged trace is stored once, every text embedded once, every monitor
-// window computed once and every alert notification delivered once.
+// goes through the balancer while embedding, evaluators and monitors run; one
+// worker and one web process are killed with SIGKILL mid-run and restarted.
+// Then every acknowledged trace is stored once, every text embedded once,
+// every trace evaluated once by each evaluator, every monitor window computed
+// once and every alert notification delivered once.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
@@ -79,11 +80,15 @@ function startFromProcfile(name: string, type: "web" | "worker", env: Record<str
 }
 
 async function waitReady(url: string, proc: Proc, timeoutMs = 120_000): Promise<void> {
-  await waitFor(`${proc.name} at ${url}/api/ready`, async () => {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.output()}`);
-    const response = await fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(5_000) });
-    return response.status === 200;
-  }, timeoutMs, 300);
+  try {
+    await waitFor(`${proc.name} at ${url}/api/ready`, async () => {
+      if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.output()}`);
+      const response = await fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(5_000) });
+      return response.status === 200;
+    }, timeoutMs, 300);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${proc.name}'s output:\n${proc.output().slice(-4_000)}`);
+  }
 }
 
 type Outcome = { status: number; at: number };
@@ -220,6 +225,29 @@ describe.skipIf(!base)("the fleet on postgres: PgBouncer (transaction mode), HAP
     await waitFor("HAProxy to route", async () => (await fetch(`${lb}/api/ready`)).status === 200, 20_000, 200);
     const startupSeconds = (performance.now() - started) / 1000;
 
+    // ---- evaluators before the traffic: a heuristic one and an n-gram one against a small golden set ----
+    const api = async <T>(route: string, body?: unknown, raw?: { text: string; type: string }): Promise<{ status: number; body: T }> => {
+      const response = await fetch(`${lb}${route}`, {
+        method: body || raw ? "POST" : "GET",
+        headers: raw ? { ...apiHeaders, "Content-Type": raw.type } : apiHeaders,
+        body: raw ? raw.text : body ? JSON.stringify(body) : undefined,
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    };
+    const dataset = await api<{ id: string }>("/api/v1/datasets", { name: "fleet golden set" });
+    expect(dataset.status).toBe(201);
+    // Items for a quarter of the prompts the clients send (nativeTrace: topic i % 4, "case" i % 50): exact matches.
+    const golden = Array.from({ length: 50 }, (_, c) => {
+      const trace = nativeTrace("golden", new Date(), c * 4 + (c % 2));
+      return JSON.stringify({ input: trace.prompt[0]!.content, expectedOutput: `${trace.response} Then check the result.` });
+    });
+    const upload = await api("/api/v1/datasets/" + dataset.body.id + "/items", undefined, { text: golden.join("\n"), type: "application/x-ndjson" });
+    expect(upload.status).toBe(201);
+    const heuristic = await api<{ id: string }>("/api/v1/evaluators", { name: "checks", kind: "heuristic", settings: { metrics: ["empty", "length_words"] } });
+    expect(heuristic.status).toBe(201);
+    const ngram = await api<{ id: string }>("/api/v1/evaluators", { name: "golden", kind: "ngram", datasetId: dataset.body.id, settings: { metrics: ["bleu", "rougeL"] } });
+    expect(ngram.status).toBe(201);
+
     // ---- sustained ingest through the balancer; a batch is retried (same ids) until acknowledged ----
     const acknowledged = new Set<string>();
     const outcomes: Outcome[] = [];
@@ -255,10 +283,6 @@ describe.skipIf(!base)("the fleet on postgres: PgBouncer (transaction mode), HAP
     });
 
     await waitFor("traffic before the monitors", async () => acknowledged.size >= 300, 60_000);
-    const api = async <T>(route: string, body?: unknown): Promise<{ status: number; body: T }> => {
-      const response = await fetch(`${lb}${route}`, { method: body ? "POST" : "GET", headers: apiHeaders, body: body ? JSON.stringify(body) : undefined });
-      return { status: response.status, body: (await response.json()) as T };
-    };
     const channel = await api<{ id: string }>("/api/v1/alerts/channels", { name: "fleet receiver", kind: "webhook", url: `http://127.0.0.1:${receiverPort}/hook` });
     expect(channel.status).toBe(201);
     // Latency is 300–1200 ms: a mean above 100 ms is drift in every window, so this one alerts.
@@ -294,6 +318,7 @@ describe.skipIf(!base)("the fleet on postgres: PgBouncer (transaction mode), HAP
     // ---- everything settles: backlog drained, monitors backfilled, deliveries done ----
     const q = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await direct!.query<T>(text, values)).rows;
     await waitFor("the embedding backlog to drain", async () => (await q<{ n: number }>("select count(*)::int as n from embedding_backlog"))[0]!.n === 0, 90_000, 500);
+    await waitFor("the evaluation backlog to drain", async () => (await q<{ n: number }>("select count(*)::int as n from eval_backlog where failed_at is null"))[0]!.n === 0, 90_000, 500);
     await waitFor("both monitors to be backfilled", async () => (await q<{ n: number }>("select count(*)::int as n from monitors where backfilled_at is not null and id = any($1)", [monitorIds]))[0]!.n === 2, 60_000, 500);
     await waitFor("every alert delivery to be done", async () => {
       const [row] = await q<{ pending: number; total: number }>("select count(*) filter (where delivered_at is null)::int as pending, count(*)::int as total from alert_deliveries");
@@ -315,6 +340,28 @@ describe.skipIf(!base)("the fleet on postgres: PgBouncer (transaction mode), HAP
          from traces t`,
     );
     expect(missing).toEqual({ prompts: 0, responses: 0 });
+
+    // Every acknowledged trace evaluated once by each evaluator: nothing left or given up in the backlog; the
+    // heuristic evaluator's two scores on every trace; the n-gram evaluator's two on every trace whose prompt is
+    // a golden input (exact match), and on any other trace either both (a near match) or none — never a part.
+    expect(await q("select trace_id, evaluator_id, attempts, last_error from eval_backlog")).toEqual([]);
+    const evaluated = await q<{ trace_id: string; exact: boolean; heuristic: number; ngram: number; other: number }>(
+      `select t.id as trace_id,
+              exists (select 1 from dataset_items i where i.project_id = t.project_id and i.dataset_id = $3 and i.input = t.prompt_text) as exact,
+              count(s.*) filter (where s.evaluator_id = $1)::int as heuristic,
+              count(s.*) filter (where s.evaluator_id = $2)::int as ngram,
+              count(s.*) filter (where s.source = 'eval' and s.evaluator_id is distinct from $1 and s.evaluator_id is distinct from $2)::int as other
+         from traces t left join scores s on s.project_id = t.project_id and s.trace_id = t.id and s.source = 'eval'
+        group by t.id, t.project_id, t.prompt_text`,
+      [heuristic.body.id, ngram.body.id, dataset.body.id],
+    );
+    expect(evaluated).toHaveLength(stored.length);
+    expect(evaluated.filter((r) => r.heuristic !== 2 || r.other !== 0)).toEqual([]);
+    expect(evaluated.filter((r) => (r.exact ? r.ngram !== 2 : r.ngram !== 0 && r.ngram !== 2))).toEqual([]);
+    const exactMatches = evaluated.filter((r) => r.exact).length;
+    expect(exactMatches).toBeGreaterThan(evaluated.length / 10);
+    const heuristicNames = await q<{ name: string; n: number }>("select name, count(*)::int as n from scores where evaluator_id = $1 group by name order by name", [heuristic.body.id]);
+    expect(heuristicNames).toEqual([{ name: "checks.empty", n: stored.length }, { name: "checks.length_words", n: stored.length }]);
 
     // Every monitor window computed once: one row per window, hourly, no gap, up to the last full hour.
     const lastFullHour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
@@ -345,7 +392,7 @@ describe.skipIf(!base)("the fleet on postgres: PgBouncer (transaction mode), HAP
     console.log(
       `[fleet] startup ${startupSeconds.toFixed(1)} s, ingest ${((ingestEnd - (killedAt - 1_500)) / 1000).toFixed(1)} s after the monitors, ` +
         `${acknowledged.size} traces acknowledged, ${errors.length} retried answers (${[...new Set(errors.map((e) => e.status))].join(", ") || "none"}), ` +
-        `${deliveries.length} deliveries, total ${totalSeconds.toFixed(1)} s`,
+        `${exactMatches} golden matches, ${deliveries.length} deliveries, total ${totalSeconds.toFixed(1)} s`,
     );
   });
 });

@@ -5,7 +5,7 @@ import { Sidebar } from "@/components/layout/sidebar";
 import { THEME_COOKIE } from "@/components/layout/theme";
 import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { listProjectsForUser } from "@/lib/queries/projects";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 import { NotFoundError } from "@/lib/errors";
 
 export default async function ProjectLayout({
@@ -21,7 +21,7 @@ export default async function ProjectLayout({
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
   const projects = await listProjectsForUser(db, user.id);
   const theme = (await cookies()).get(THEME_COOKIE)?.value === "light" ? "light" : "dark";
   return (

@@ -8,7 +8,7 @@ import { queryKeys } from "@/lib/charts/query-keys";
 import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { getOverview } from "@/lib/queries/overview";
 import { makeQueryClient } from "@/lib/query-client";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 
 export const metadata: Metadata = { title: "Overview" };
 export const dynamic = "force-dynamic";
@@ -23,7 +23,7 @@ export default async function OverviewPage({
   const { project } = await params;
   const selection = periodSelectionOrDefault(await searchParams);
   const access = await getProjectAccess(await requireUser(), project);
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
 
   const overview = await getOverview(db, access.project.id, resolvePeriod(selection));
   if (!overview.hasTraces) {

@@ -7,7 +7,7 @@ import { queryKeys } from "@/lib/charts/query-keys";
 import { listMonitors } from "@/lib/queries/monitors";
 import { listAlerts } from "@/lib/queries/monitors-alerts";
 import { makeQueryClient } from "@/lib/query-client";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 
 export const metadata: Metadata = { title: "Drift" };
 export const dynamic = "force-dynamic";
@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 export default async function DriftPage({ params }: { params: Promise<{ project: string }> }) {
   const { project } = await params;
   const access = await getProjectAccess(await requireUser(), project);
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
   const [monitors, alerts] = await Promise.all([listMonitors(db, access.project.id), listAlerts(db, access.project.id, { state: "firing" })]);
   const queryClient = makeQueryClient();
   queryClient.setQueryData(queryKeys.monitors(project), { data: monitors });

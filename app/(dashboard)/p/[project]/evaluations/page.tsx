@@ -7,7 +7,7 @@ import { queryKeys } from "@/lib/charts/query-keys";
 import { listDatasets } from "@/lib/queries/datasets";
 import { getEvaluationBacklog, listEvaluators } from "@/lib/queries/evaluators";
 import { makeQueryClient } from "@/lib/query-client";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 
 export const metadata: Metadata = { title: "Evaluations" };
 export const dynamic = "force-dynamic";
@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 export default async function EvaluationsPage({ params }: { params: Promise<{ project: string }> }) {
   const { project } = await params;
   const access = await getProjectAccess(await requireUser(), project);
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
   const [evaluators, backlog, datasets] = await Promise.all([
     listEvaluators(db, access.project.id),
     getEvaluationBacklog(db, access.project.id),

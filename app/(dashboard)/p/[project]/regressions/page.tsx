@@ -5,7 +5,7 @@ import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { listVersionChanges } from "@/lib/queries/monitors-version-changes";
 import { makeQueryClient } from "@/lib/query-client";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 
 export const metadata: Metadata = { title: "Regressions" };
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 export default async function RegressionsPage({ params }: { params: Promise<{ project: string }> }) {
   const { project } = await params;
   const access = await getProjectAccess(await requireUser(), project);
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
   const queryClient = makeQueryClient();
   queryClient.setQueryData(queryKeys.versionChanges(project), { data: await listVersionChanges(db, access.project.id) });
   return (

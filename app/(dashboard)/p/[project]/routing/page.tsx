@@ -6,7 +6,7 @@ import { queryKeys } from "@/lib/charts/query-keys";
 import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { getRouting } from "@/lib/queries/routing";
 import { makeQueryClient } from "@/lib/query-client";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 
 export const metadata: Metadata = { title: "Routing" };
 export const dynamic = "force-dynamic";
@@ -21,7 +21,7 @@ export default async function RoutingPage({
   const { project } = await params;
   const selection = periodSelectionOrDefault(await searchParams);
   const access = await getProjectAccess(await requireUser(), project);
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
   const queryClient = makeQueryClient();
   const routing = await getRouting(db, access.project.id, resolvePeriod(selection), { by: "model" });
   queryClient.setQueryData(queryKeys.routing(project, selectionKey(selection), "model", ""), JSON.parse(JSON.stringify(routing)));

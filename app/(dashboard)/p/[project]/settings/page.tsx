@@ -13,7 +13,7 @@ import { REDACTION_KINDS } from "@/lib/ingest/redact";
 import { listPriceOverrides, listUnknownModels } from "@/lib/queries/prices";
 import { listApiKeys, listEmbeddingModels, listMembers } from "@/lib/queries/project-settings";
 import { listLlmConnections } from "@/lib/services/llm-connections";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
@@ -31,7 +31,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
   const { project } = await params;
   const user = await requireUser();
   const access = await getProjectAccess(user, project);
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
   const [keys, members, models, overrides, unknownModels, llmConnections] = await Promise.all([
     listApiKeys(db, access.project.id),
     listMembers(db, access.project.id),

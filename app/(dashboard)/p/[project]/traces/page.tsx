@@ -7,7 +7,7 @@ import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { traceRowsPage } from "@/lib/http/trace-routes";
 import { traceFacets } from "@/lib/queries/traces-list";
 import { makeQueryClient } from "@/lib/query-client";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 import { ValidationError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Traces" };
@@ -25,7 +25,7 @@ export default async function TracesPage({
   const { project } = await params;
   const sp = await searchParams;
   const access = await getProjectAccess(await requireUser(), project);
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
   const filter: TraceFilter = {
     model: sp.model ?? "",
     route: sp.route ?? "",

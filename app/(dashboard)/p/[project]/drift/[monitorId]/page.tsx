@@ -8,7 +8,7 @@ import { getMonitor } from "@/lib/queries/monitors";
 import { listMonitorResults } from "@/lib/queries/monitors-results";
 import { listVersionChanges } from "@/lib/queries/monitors-version-changes";
 import { makeQueryClient } from "@/lib/query-client";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 
 export const metadata: Metadata = { title: "Monitor" };
 export const dynamic = "force-dynamic";
@@ -23,7 +23,7 @@ export default async function MonitorPage({
   const { project, monitorId } = await params;
   const { window } = await searchParams;
   const access = await getProjectAccess(await requireUser(), project);
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
   const monitor = await getMonitor(db, access.project.id, monitorId);
   if (!monitor) notFound();
   const [results, changes] = await Promise.all([

@@ -6,7 +6,7 @@ import { getProjectAccess, requireUser } from "@/lib/server/current-user";
 import { queryKeys } from "@/lib/charts/query-keys";
 import { getVersionChange } from "@/lib/queries/monitors-version-changes";
 import { makeQueryClient } from "@/lib/query-client";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 
 export const metadata: Metadata = { title: "Version change" };
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 export default async function RegressionPage({ params }: { params: Promise<{ project: string; id: string }> }) {
   const { project, id } = await params;
   const access = await getProjectAccess(await requireUser(), project);
-  const { db } = await getDatabase();
+  const { db } = await getPageReadDatabase();
   const change = await getVersionChange(db, access.project.id, id);
   if (!change) notFound();
   const queryClient = makeQueryClient();

@@ -7,7 +7,7 @@ import { formatMs, formatUsd } from "@/lib/format";
 import { getTraceEvaluations } from "@/lib/queries/evaluators";
 import { embeddingStatus, similarTraces, type EmbeddingStatus } from "@/lib/queries/trace-detail";
 import { getTrace } from "@/lib/queries/traces-read";
-import { getDatabase } from "@/lib/server/database";
+import { getPageReadDatabase } from "@/lib/server/read-database";
 
 export const metadata: Metadata = { title: "Trace" };
 export const dynamic = "force-dynamic";
@@ -53,7 +53,7 @@ function costOrigin(source: string | null, tableVersion: string | null): string 
 export default async function TraceDetailPage({ params }: { params: Promise<{ project: string; id: string }> }) {
   const { project, id } = await params;
   const access = await getProjectAccess(await requireUser(), project);
-  const handle = await getDatabase();
+  const handle = await getPageReadDatabase();
   const trace = await getTrace(handle.db, access.project.id, decodeURIComponent(id));
   if (!trace) notFound();
   const [status, similar, evaluations] = await Promise.all([

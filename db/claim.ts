@@ -1,0 +1,64 @@
+import type { DatabaseHandle } from "./client";
+
+/** A table of background work whose rows are claimed with a lease (`locked_until`) by any number of workers. */
+export type LeasedClaim = {
+  /** The work table; `b` in every clause. */
+  table: string;
+  /** The columns naming one row, `project_id` first. */
+  key: string[];
+  /** Joins after `from <table> b`, e.g. to keep only the rows of enabled evaluators. */
+  join?: string;
+  /** What makes a row due, over `b` and the joins; its parameters are `dueParams` as $1, $2, … */
+  due: string;
+  dueParams?: unknown[];
+  /** The order rows are taken in (oldest work first). */
+  orderBy: string;
+  /** The SET list of the claiming update (the lease, an attempt counter); `param(i)` is the placeholder of `setParams[i]`. */
+  set: (param: (i: number) => string) => string;
+  setParams?: unknown[];
+  /** The RETURNING list, over `b`. */
+  returning: string;
+  limit: number;
+};
+
+/**
+ * Claims up to `limit` due rows of a work table, one project at a time: a
+ * plain read picks the projects that own the oldest due rows, then for each
+ * project one `UPDATE … FROM (SELECT … WHERE project_id = $p … FOR UPDATE
+ * SKIP LOCKED)` sets the lease on its rows. Row locks and the lease are what
+ * they were in a single all-projects claim, so a row is still held by one
+ * worker at a time; scoping each locking statement to one project is what
+ * Citus needs (it takes row locks only in a statement routed to one shard,
+ * and `project_id` is the distribution column).
+ */
+export async function claimPerProject<T>(handle: DatabaseHandle, claim: LeasedClaim): Promise<T[]> {
+  const dueParams = claim.dueParams ?? [];
+  const d = dueParams.length;
+  const from = `${claim.table} b${claim.join ? ` ${claim.join}` : ""}`;
+  const oldest = await handle.query<{ project_id: string }>(
+    `select b.project_id from ${from} where ${claim.due} order by ${claim.orderBy} limit $${d + 1}`,
+    [...dueParams, claim.limit],
+  );
+  const projects = [...new Set(oldest.map((r) => r.project_id))];
+  const set = claim.set((i) => `$${d + 3 + i}`);
+  const keys = claim.key.map((k) => `b.${k}`).join(", ");
+  const match = claim.key.map((k) => `b.${k} = due.${k}`).join(" and ");
+  const claimed: T[] = [];
+  for (const projectId of projects) {
+    const room = claim.limit - claimed.length;
+    if (room <= 0) break;
+    const rows = await handle.query<T>(
+      `with due as (
+         select ${keys} from ${from}
+          where b.project_id = $${d + 1} and ${claim.due}
+          order by ${claim.orderBy} limit $${d + 2}
+          for update of b skip locked)
+       update ${claim.table} b set ${set}
+         from due where ${match}
+       returning ${claim.returning}`,
+      [...dueParams, projectId, room, ...(claim.setParams ?? [])],
+    );
+    claimed.push(...rows);
+  }
+  return claimed;
+}
