@@ -42,9 +42,10 @@ DECLARE
   m timestamptz;
   last_month timestamptz := date_trunc('month', now(), 'UTC') + interval '2 months';
 BEGIN
-  SELECT greatest(date_trunc('month', min("started_at"), 'UTC'), date_trunc('month', now(), 'UTC') - interval '36 months')
-    INTO first_month FROM "traces";
-  m := least(coalesce(first_month, date_trunc('month', now(), 'UTC')), date_trunc('month', now(), 'UTC'));
+  SELECT date_trunc('month', min("started_at"), 'UTC') INTO first_month FROM "traces";
+  -- An empty table starts at this month (greatest() would skip the null).
+  first_month := greatest(coalesce(first_month, date_trunc('month', now(), 'UTC')), date_trunc('month', now(), 'UTC') - interval '36 months');
+  m := least(first_month, date_trunc('month', now(), 'UTC'));
   WHILE m <= last_month LOOP
     EXECUTE format('CREATE TABLE %I PARTITION OF "traces_partitioned" FOR VALUES FROM (%L) TO (%L)',
       'traces_' || to_char(m AT TIME ZONE 'UTC', 'YYYY_MM'), m, ((m AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC');

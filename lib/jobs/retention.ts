@@ -34,7 +34,7 @@ export async function runRetentionBatch(handle: DatabaseHandle, options: { batch
   const batchSize = Math.max(1, Math.min(50_000, Math.floor(options.batchSize ?? 5_000)));
   const now = options.now ?? new Date();
   const projects = await handle.query<Project>("select id, retention_days from projects");
-  const cutoffOf = (p: Project) => (p.retention_days && p.retention_days > 0 ? new Date(now.getTime() - p.retention_days * 86_400_000) : null);
+  const cutoffOf = cutoffsAt(now);
   const droppedPartitions = await dropExpiredPartitions(handle, projects, cutoffOf);
 
   let deleted = 0;
@@ -69,6 +69,15 @@ export async function runRetentionBatch(handle: DatabaseHandle, options: { batch
     ]);
   }
   return { deleted, deletedKeys, droppedPartitions };
+}
+
+const cutoffsAt = (now: Date) => (p: Project) =>
+  p.retention_days && p.retention_days > 0 ? new Date(now.getTime() - p.retention_days * 86_400_000) : null;
+
+/** Only the partition step of retention: detaches and drops the expired month partitions (see below). */
+export async function dropExpiredTracePartitions(handle: DatabaseHandle, options: { now?: Date } = {}): Promise<string[]> {
+  const projects = await handle.query<Project>("select id, retention_days from projects");
+  return dropExpiredPartitions(handle, projects, cutoffsAt(options.now ?? new Date()));
 }
 
 /**
