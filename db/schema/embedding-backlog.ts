@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { embeddedText } from "./embeddings";
-import { traces } from "./traces";
+import { traceKeys } from "./trace-keys";
 
 /**
  * Texts waiting to be embedded. A row is written in the same transaction as
@@ -26,7 +26,7 @@ export const embeddingBacklog = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.traceId, t.kind] }),
-    foreignKey({ columns: [t.projectId, t.traceId], foreignColumns: [traces.projectId, traces.id] }).onDelete("cascade"),
+    foreignKey({ columns: [t.projectId, t.traceId], foreignColumns: [traceKeys.projectId, traceKeys.id] }).onDelete("cascade"),
     index("embedding_backlog_due_idx").on(t.nextAttemptAt).where(sql`failed_at is null`),
     index("embedding_backlog_project_idx").on(t.projectId, t.createdAt),
   ],

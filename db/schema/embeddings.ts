@@ -1,7 +1,7 @@
 import { boolean, foreignKey, index, integer, pgEnum, pgTable, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
 import { anyVector } from "./columns";
 import { embeddingModels } from "./embedding-models";
-import { traces } from "./traces";
+import { traceKeys } from "./trace-keys";
 
 export const embeddedText = pgEnum("embedded_text", ["prompt", "response"]);
 
@@ -23,7 +23,7 @@ export const embeddings = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.traceId, t.kind, t.modelId] }),
-    foreignKey({ columns: [t.projectId, t.traceId], foreignColumns: [traces.projectId, traces.id] }).onDelete("cascade"),
+    foreignKey({ columns: [t.projectId, t.traceId], foreignColumns: [traceKeys.projectId, traceKeys.id] }).onDelete("cascade"),
     index("embeddings_window_idx").on(t.projectId, t.modelId, t.kind, t.startedAt),
   ],
 );

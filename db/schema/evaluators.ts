@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { doublePrecision, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { projects } from "./projects";
-import { traces } from "./traces";
+import { traceKeys } from "./trace-keys";
 
 export const evaluatorKind = pgEnum("evaluator_kind", ["ngram", "semantic", "heuristic"]);
 export const evaluatorStatus = pgEnum("evaluator_status", ["enabled", "paused"]);
@@ -79,7 +79,7 @@ export const evalBacklog = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.traceId, t.evaluatorId] }),
-    foreignKey({ columns: [t.projectId, t.traceId], foreignColumns: [traces.projectId, traces.id] }).onDelete("cascade"),
+    foreignKey({ columns: [t.projectId, t.traceId], foreignColumns: [traceKeys.projectId, traceKeys.id] }).onDelete("cascade"),
     foreignKey({ columns: [t.projectId, t.evaluatorId], foreignColumns: [evaluators.projectId, evaluators.id] }).onDelete("cascade"),
     index("eval_backlog_due_idx").on(t.nextAttemptAt).where(sql`failed_at is null`),
     index("eval_backlog_evaluator_idx").on(t.projectId, t.evaluatorId),

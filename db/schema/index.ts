@@ -20,6 +20,7 @@ export * from "./projects";
 export * from "./rollups";
 export * from "./scores";
 export * from "./sessions";
+export * from "./trace-keys";
 export * from "./traces";
 export * from "./users";
 export * from "./version-changes";

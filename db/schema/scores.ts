@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { doublePrecision, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { traces } from "./traces";
+import { traceKeys } from "./trace-keys";
 
 /** A numeric judgement of a trace: user feedback, an LLM judge, an eval. */
 export const scores = pgTable(
@@ -28,7 +28,7 @@ export const scores = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.traceId, t.name, t.source] }),
-    foreignKey({ columns: [t.projectId, t.traceId], foreignColumns: [traces.projectId, traces.id] }).onDelete("cascade"),
+    foreignKey({ columns: [t.projectId, t.traceId], foreignColumns: [traceKeys.projectId, traceKeys.id] }).onDelete("cascade"),
     index("scores_project_name_idx").on(t.projectId, t.name),
     uniqueIndex("scores_project_trace_external_key").on(t.projectId, t.traceId, t.externalId),
     index("scores_project_evaluator_idx").on(t.projectId, t.evaluatorId, t.createdAt).where(sql`evaluator_id is not null`),

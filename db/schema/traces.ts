@@ -11,7 +11,6 @@ import {
   primaryKey,
   text,
   timestamp,
-  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { jsonbValue } from "./columns";
@@ -24,6 +23,11 @@ export const costSource = pgEnum("cost_source", ["client", "price_table", "overr
 /**
  * One LLM call. Everything the dashboards aggregate (tokens, cost, latency)
  * is a typed column; `metadata` keeps whatever else the client sent.
+ *
+ * Partitioned by range of `started_at`, one partition per calendar month (UTC)
+ * plus a default partition, on PostgreSQL and PGlite alike — drizzle-kit cannot
+ * say so, migration 0019 does, and lib/jobs/partitions.ts creates the months
+ * ahead. Every trace has its row in `trace_keys` (same project, id, start).
  */
 export const traces = pgTable(
   "traces",
@@ -76,8 +80,9 @@ export const traces = pgTable(
     contexts: jsonb("contexts").$type<Array<{ content: string; id: string | null; source: string | null; score: number | null }>>(),
   },
   (t) => [
-    primaryKey({ columns: [t.projectId, t.id] }),
-    uniqueIndex("traces_project_external_key").on(t.projectId, t.externalId),
+    // Partitioned by started_at (migration 0019): the key includes it; the client's id is unique in trace_keys.
+    primaryKey({ columns: [t.projectId, t.id, t.startedAt] }),
+    index("traces_project_external_idx").on(t.projectId, t.externalId),
     index("traces_project_started_idx").on(t.projectId, t.startedAt),
     index("traces_project_model_started_idx").on(t.projectId, t.model, t.startedAt),
     index("traces_tags_idx").using("gin", t.tags),

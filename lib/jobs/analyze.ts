@@ -2,15 +2,17 @@ import type { DatabaseHandle } from "@/db/client";
 import type { PeriodicTask } from "./runner";
 
 /** Tables written by ingest and the jobs; the ones whose plans matter most. */
-const WATCHED = ["traces", "scores", "embedding_backlog", "embeddings", "hourly_rollups"];
+const WATCHED = ["traces", "trace_keys", "scores", "embedding_backlog", "embeddings", "hourly_rollups"];
 /** Above this many rows (by the last ANALYZE) PostgreSQL's autovacuum is left to it. */
 const SMALL_TABLE = 100_000;
 
 /**
  * Keeps planner statistics of young tables current. Without them PostgreSQL
  * keeps the plans it made for an empty table — notably the foreign-key checks
- * of every insert into scores and embeddings, which then scan `traces` in full
- * and make ingest slower with every row. The server's autovacuum fixes that
+ * of every insert into scores and embeddings, which then scan `trace_keys` in
+ * full and make ingest slower with every row. `traces` is partitioned (relkind
+ * 'p'): ANALYZE on it covers its partitions too, and autovacuum never analyzes
+ * the parent itself. The server's autovacuum fixes that
  * after a while; the embedded PGlite has no autovacuum at all. So: a table
  * that has grown to more than twice its analyzed size (and by 200 rows) is
  * analyzed now.
@@ -18,7 +20,7 @@ const SMALL_TABLE = 100_000;
 export async function analyzeGrowingTables(handle: DatabaseHandle): Promise<string[]> {
   const stats = await handle.query<{ relname: string; reltuples: number }>(
     `select relname, reltuples::float8 as reltuples from pg_class
-      where relkind = 'r' and relnamespace = 'public'::regnamespace and relname = any($1::text[])`,
+      where relkind in ('r', 'p') and relnamespace = 'public'::regnamespace and relname = any($1::text[])`,
     [WATCHED],
   );
   const analyzed: string[] = [];

@@ -5,6 +5,7 @@ import { EVAL_BATCH_SIZE, runEvalBatch } from "./evaluate";
 import { analyzeTask } from "./analyze";
 import { langfuseCloseTask } from "./langfuse-close";
 import { alertDeliveryTask, monitorTask, versionChangeTask } from "./monitors";
+import { partitionTask } from "./partitions";
 import { repriceTask } from "./reprice";
 import { retentionTask } from "./retention";
 import { rollupTask } from "./rollup";
@@ -93,5 +94,5 @@ export function evaluationTask(options: { batchSize?: number; intervalMs?: numbe
 export function defaultTasks(options: { leaseMs?: number } = {}): PeriodicTask[] {
   const { leaseMs } = options;
   const embedder = sharedEmbedder();
-  return [analyzeTask(), embeddingTask({ leaseMs, embedder }), evaluationTask({ leaseMs, embedder }), rollupTask(), retentionTask(), monitorTask({ leaseMs }), versionChangeTask(), alertDeliveryTask(), repriceTask(), langfuseCloseTask()];
+  return [analyzeTask(), embeddingTask({ leaseMs, embedder }), evaluationTask({ leaseMs, embedder }), rollupTask(), partitionTask(), retentionTask(), monitorTask({ leaseMs }), versionChangeTask(), alertDeliveryTask(), repriceTask(), langfuseCloseTask()];
 }

@@ -1,9 +1,13 @@
 // `npm run bench:dashboard`: every dashboard API over 30-day ranges on 1,000,000 traces in the real
 // PostgreSQL server, side by side with the same read model's SQL run directly through `pg` (no HTTP, no
 // session, no JSON — the baseline), and, for the chart APIs, the naive query over the raw traces that
-// the hourly rollups replace; then the overview page's ready time in Chromium.
+// the hourly rollups replace; then the overview page's ready time in Chromium; then retention of the
+// oldest month: dropping its partition against deleting it by rows.
 //
-//   BENCH_TRACES (default 1000000)  BENCH_EMBEDDINGS (default 30000, 64-d prompt vectors)
+//   BENCH_TRACES (default 1000000)  BENCH_DAYS (default 35: the span the traces cover, ending now)
+//   BENCH_EMBEDDINGS (default 30000, 64-d prompt vectors)
+//   BENCH_ROW_DELETE_SECONDS (default 60): how long the row-delete baseline runs (its rate is extrapolated)
+//   BENCH_SECTION (default dashboard): the section name written with --json (e.g. dashboard-10m)
 //   BENCH_RUNS (default 20 timed runs per API after 3 warm-ups)
 //   TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres): a database is created and dropped.
 //   BENCH_KEEP=1 keeps the database (its URL is printed) for EXPLAIN.
@@ -18,6 +22,8 @@ import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { ensureEmbeddingModel } from "@/db/embedding-index";
 import { runMigrations } from "@/db/migrate";
 import { resolvePeriod } from "@/lib/period";
+import { ensureTracePartitions, monthStart, tracePartitions } from "@/lib/jobs/partitions";
+import { dropExpiredTracePartitions, runRetentionBatch } from "@/lib/jobs/retention";
 import { drainRollups } from "@/lib/jobs/rollup";
 import { getNearDuplicates } from "@/lib/queries/near-duplicates";
 import { getOverview } from "@/lib/queries/overview";
@@ -34,6 +40,10 @@ const QUICK = isQuick();
 const TRACES = Number(process.env.BENCH_TRACES ?? (QUICK ? 20_000 : 1_000_000));
 const EMBEDDINGS = Number(process.env.BENCH_EMBEDDINGS ?? (QUICK ? 2_000 : 30_000));
 const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 5 : 20));
+const DAYS = Number(process.env.BENCH_DAYS ?? 35);
+const ROW_DELETE_SECONDS = Number(process.env.BENCH_ROW_DELETE_SECONDS ?? (QUICK ? 5 : 60));
+const SECTION = process.env.BENCH_SECTION ?? "dashboard";
+const DAY = 86_400_000;
 const DIMS = 64;
 const EMAIL = "bench@example.com";
 const PASSWORD = "bench password 123";
@@ -68,14 +78,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** 1M traces generated inside the server (INSERT … SELECT over generate_series, 100k rows a statement). */
+/**
+ * The traces generated inside the server (INSERT … SELECT over generate_series, 100k rows a statement),
+ * each with its key (trace_keys) in the same statement, into the month partitions made first.
+ */
 async function load(handle: DatabaseHandle, projectId: string, now: Date): Promise<void> {
   const chunk = 100_000;
-  const span = 35 * 86_400; // 30 days + 5 of the previous period, in seconds
+  const span = DAYS * 86_400; // in seconds, ending now
+  await ensureTracePartitions(handle, { now: new Date(now.getTime() - DAYS * DAY), ahead: Math.ceil(DAYS / 28) + 2 });
   for (let start = 0; start < TRACES; start += chunk) {
     const n = Math.min(chunk, TRACES - start);
     await handle.query(
-      `insert into traces (project_id, external_id, started_at, provider, model, model_version, route, prompt, response,
+      `with t as (
+       insert into traces (project_id, external_id, started_at, provider, model, model_version, route, prompt, response,
                            prompt_text, response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, status,
                            error, finish_reason, refused, user_id, session_id, tags, metadata)
        select $1, 'b-' || g, $2::timestamptz - make_interval(secs => (g::float8 / $4) * ${span}),
@@ -90,7 +105,9 @@ async function load(handle: DatabaseHandle, projectId: string, now: Date): Promi
               (case when random() < 0.02 then 'error' else 'ok' end)::trace_status, null, 'stop', random() < 0.01,
               'user-' || (g % 5000), 'session-' || (g / 4),
               array[(array['billing','account','sql','api','search','chat','refunds','shipping'])[1 + g % 8]], '{}'::jsonb
-         from generate_series($3::int, $3::int + $5::int - 1) as g`,
+         from generate_series($3::int, $3::int + $5::int - 1) as g
+       returning project_id, id, external_id, started_at)
+       insert into trace_keys (project_id, id, external_id, started_at) select project_id, id, external_id, started_at from t`,
       [projectId, now.toISOString(), start, TRACES, n],
     );
     log(`traces ${start + n}/${TRACES}`);
@@ -119,6 +136,83 @@ async function load(handle: DatabaseHandle, projectId: string, now: Date): Promi
   );
   log("embeddings written; building the HNSW index");
   await ensureEmbeddingModel(handle, "bench-64d", DIMS);
+}
+
+type RetentionFigures = {
+  month: string;
+  monthRows: number;
+  dropMs: number;
+  rowsAfterDrop: number;
+  keysAfterDrop: number;
+  afterDropMs: number;
+  baselineMonth: string;
+  baselineMonthRows: number;
+  baselineRows: number;
+  baselineMs: number;
+  extrapolatedMs: number;
+};
+
+/**
+ * Retention of the oldest month: its partition detached and dropped (lib/jobs/retention.ts), then what
+ * the job still deletes by rows (the straddling day's traces, the dropped month's keys with their scores
+ * and vectors). The baseline deletes the next month by rows, as retention did before partitioning (the
+ * same statements, 50k rows each), for BENCH_ROW_DELETE_SECONDS; its rate is extrapolated to the month.
+ */
+async function measureRetention(handle: DatabaseHandle, projectId: string, now: Date): Promise<RetentionFigures> {
+  const parts = await tracePartitions(handle);
+  const first = monthStart(new Date(now.getTime() - DAYS * DAY));
+  const oldest = parts.find((p) => p.from.getTime() === first.getTime());
+  const next = parts.find((p) => p.from.getTime() === monthStart(first, 1).getTime());
+  if (!oldest || !next || next.to.getTime() > now.getTime()) throw new Error(`retention needs two whole months of partitions; BENCH_DAYS=${DAYS}`);
+  const rowsOf = async (name: string) => Number((await handle.query<{ n: number }>(`select count(*)::int as n from ${name}`))[0]?.n ?? 0);
+  const monthRows = await rowsOf(oldest.name);
+  const baselineMonthRows = await rowsOf(next.name);
+  const retentionDays = Math.floor((now.getTime() - oldest.to.getTime()) / DAY);
+  await handle.query("update projects set retention_days = $2 where id = $1", [projectId, retentionDays]);
+  let start = process.hrtime.bigint();
+  const dropped = await dropExpiredTracePartitions(handle, { now });
+  const dropMs = ms(start);
+  if (!dropped.includes(oldest.name)) throw new Error(`retention did not drop ${oldest.name}: ${dropped.join(", ")}`);
+  log(`retention: dropped ${oldest.name} (${monthRows} traces) in ${dropMs.toFixed(0)} ms`);
+  start = process.hrtime.bigint();
+  let rowsAfterDrop = 0;
+  let keysAfterDrop = 0;
+  for (;;) {
+    const batch = await runRetentionBatch(handle, { now, batchSize: 50_000 });
+    rowsAfterDrop += batch.deleted;
+    keysAfterDrop += batch.deletedKeys;
+    if (batch.deleted === 0 && batch.deletedKeys === 0) break;
+  }
+  const afterDropMs = ms(start);
+  log(`retention: then ${rowsAfterDrop} traces and ${keysAfterDrop} keys by rows in ${(afterDropMs / 1000).toFixed(1)} s`);
+  await handle.query("update projects set retention_days = null where id = $1", [projectId]);
+
+  // The baseline: the next month deleted by rows, traces and keys (which cascade to scores and vectors).
+  const cutoff = next.to.toISOString();
+  let baselineRows = 0;
+  start = process.hrtime.bigint();
+  while (ms(start) < ROW_DELETE_SECONDS * 1000) {
+    const [gone] = await handle.query<{ n: number }>(
+      `with gone as (
+         delete from traces where project_id = $1 and started_at < $2 and id in (
+           select id from traces where project_id = $1 and started_at < $2 order by started_at limit $3)
+         returning 1)
+       select count(*)::int as n from gone`,
+      [projectId, cutoff, 50_000],
+    );
+    await handle.query(
+      `delete from trace_keys where project_id = $1 and id in (
+         select id from trace_keys where project_id = $1 and started_at < $2 order by started_at limit $3)`,
+      [projectId, cutoff, 50_000],
+    );
+    const n = Number(gone?.n ?? 0);
+    baselineRows += n;
+    if (n === 0) break;
+  }
+  const baselineMs = ms(start);
+  const extrapolatedMs = baselineRows > 0 ? (baselineMs / baselineRows) * baselineMonthRows : NaN;
+  log(`retention baseline: ${baselineRows} of ${next.name}'s ${baselineMonthRows} traces by rows in ${(baselineMs / 1000).toFixed(1)} s → the month ≈ ${(extrapolatedMs / 1000).toFixed(0)} s`);
+  return { month: oldest.name, monthRows, dropMs, rowsAfterDrop, keysAfterDrop, afterDropMs, baselineMonth: next.name, baselineMonthRows, baselineRows, baselineMs, extrapolatedMs };
 }
 
 async function main(): Promise<void> {
@@ -151,9 +245,12 @@ async function main(): Promise<void> {
     const rerolls: number[] = [];
     for (let round = 0; round < 5; round++) {
       await handle.query(
-        `insert into traces (project_id, external_id, started_at, model, route, latency_ms, cost_usd, status, user_id)
+        `with t as (
+         insert into traces (project_id, external_id, started_at, model, route, latency_ms, cost_usd, status, user_id)
          select $1, 'late-' || $3 || '-' || g, $2::timestamptz - interval '30 minutes', 'gpt-4o', 'quality', 500, 0.001, 'ok', 'late-user'
-           from generate_series(1, 100) g`,
+           from generate_series(1, 100) g
+         returning project_id, id, external_id, started_at)
+         insert into trace_keys (project_id, id, external_id, started_at) select project_id, id, external_id, started_at from t`,
         [projectId, now.toISOString(), round],
       );
       start = process.hrtime.bigint();
@@ -274,12 +371,22 @@ async function main(): Promise<void> {
       await page.getByRole("rowheader", { name: "gpt-4o", exact: true }).waitFor();
       if (i > 0) pageTimes.push(Date.now() - t0);
     }
+    await browser.close();
+    browser = undefined;
+    const retention = await measureRetention(handle, projectId, now);
     const fmt = (n: number) => n.toFixed(n < 10 ? 1 : 0);
+    const retentionNote =
+      `Retention of the oldest month (${retention.month}, ${retention.monthRows.toLocaleString("en-US")} traces): its partition detached and dropped in ` +
+      `${retention.dropMs.toFixed(0)} ms; then by rows ${retention.rowsAfterDrop.toLocaleString("en-US")} traces of the straddling day and ` +
+      `${retention.keysAfterDrop.toLocaleString("en-US")} keys (cascading to their scores and vectors) in ${(retention.afterDropMs / 1000).toFixed(1)} s. ` +
+      `Baseline, deleting by rows as before partitioning: ${retention.baselineRows.toLocaleString("en-US")} of ${retention.baselineMonth}'s ` +
+      `${retention.baselineMonthRows.toLocaleString("en-US")} traces (with their keys) in ${(retention.baselineMs / 1000).toFixed(1)} s, ` +
+      `≈ ${(retention.extrapolatedMs / 1000).toFixed(0)} s for the month at that rate.`;
     const lines = [
       "## Dashboard",
       "",
       "Command: `npm run bench:dashboard` (`tsx scripts/bench/dashboard.ts`; `npx next build` first). It creates a database on",
-      `the local PostgreSQL 15 + pgvector 0.8, generates ${TRACES.toLocaleString("en-US")} traces over 35 days inside the server`,
+      `the local PostgreSQL 15 + pgvector 0.8, generates ${TRACES.toLocaleString("en-US")} traces over ${DAYS} days inside the server`,
       "(`INSERT … SELECT generate_series`, 100k rows a statement; 6 models, 3 routes, 8 tags, 5,000 users, 2 % errors,",
       `1 % refusals), a score on half of them and ${counts?.embeddings.toLocaleString("en-US")} 64-d prompt vectors with their HNSW index, computes the hourly rollups,`,
       "starts the production build on it (background jobs off) and signs in with Chromium.",
@@ -298,6 +405,8 @@ async function main(): Promise<void> {
       ),
       "",
       `Overview page ready in Chromium (navigation → KPIs, near-duplicates, charts and breakdown rendered; 5 loads after one warm-up): p50 ${quantile(pageTimes, 0.5)} ms, p95 ${quantile(pageTimes, 0.95)} ms. Target: p95 < 300 ms per API, page < 2 s.`,
+      "",
+      retentionNote,
       "",
     ];
     console.log(`\n${lines.join("\n")}`);
@@ -319,9 +428,25 @@ async function main(): Promise<void> {
       rows.push(benchRow({ figure: `${r.name}: read model on rollups, p50`, value: r.same.p50, unit: "ms", baseline: "raw scan of the traces, p50", baselineValue: r.rawScan.p50 }));
     }
     rows.push(benchRow({ figure: "overview page ready in Chromium, p95", value: quantile(pageTimes, 0.95), unit: "ms", target: { on: "value", op: "<", limit: 2000 } }));
+    rows.push(
+      benchRow({
+        figure: `retention of the oldest month (${retention.monthRows.toLocaleString("en-US")} traces): partition dropped`,
+        value: retention.dropMs,
+        unit: "ms",
+        baseline: "the month deleted by rows (extrapolated)",
+        baselineValue: retention.extrapolatedMs,
+      }),
+    );
+    rows.push(
+      benchRow({
+        figure: "retention: the dropped month's keys (with scores, vectors) and the straddling day, by rows",
+        value: retention.afterDropMs,
+        unit: "ms",
+      }),
+    );
     await writeBenchSection({
-      name: "dashboard",
-      title: "Dashboard",
+      name: SECTION,
+      title: SECTION === "dashboard" ? "Dashboard" : `Dashboard at ${TRACES.toLocaleString("en-US")} traces over ${DAYS} days`,
       script: "scripts/bench/dashboard.ts",
       rows,
       tables: [
@@ -344,6 +469,7 @@ async function main(): Promise<void> {
         `Data: ${counts?.traces.toLocaleString("en-US")} traces, ${counts?.embeddings.toLocaleString("en-US")} prompt vectors, ${counts?.rollups.toLocaleString("en-US")} hourly rollup rows; ${RUNS} timed requests per API.`,
         `Load: ${(loadMs / 1000).toFixed(0)} s. Rollups from scratch: ${rolled.hours} hours in ${(rollupMs / 1000).toFixed(1)} s; re-rolling the current hour after 100 new traces arrive (median of 5): ${incrementalMs.toFixed(0)} ms.`,
         `Overview page ready (5 loads after one warm-up): p50 ${quantile(pageTimes, 0.5)} ms, p95 ${quantile(pageTimes, 0.95)} ms.`,
+        retentionNote,
       ],
     });
   } finally {

@@ -41,7 +41,8 @@ async function seed(handle: DatabaseHandle, projectId: string, n: number): Promi
     const to = Math.min(n, from + 19_999);
     // Half in the reference hour, half in the current one; the current hour answers with v2, 40% slower.
     await handle.query(
-      `insert into traces (project_id, external_id, started_at, provider, model, model_version, route, prompt_text, response_text,
+      `with t as (
+       insert into traces (project_id, external_id, started_at, provider, model, model_version, route, prompt_text, response_text,
                            latency_ms, output_tokens, cost_usd, refused, status)
        select $1, 'b-' || g, $2::timestamptz + (g::float8 / $3) * interval '2 hours', 'openai', 'gpt-4o',
               case when g > $3 / 2 then 'v2' else 'v1' end, 'support',
@@ -49,7 +50,9 @@ async function seed(handle: DatabaseHandle, projectId: string, n: number): Promi
                 || ' question ' || (g % 97),
               'answer ' || (g % 4), (500 + random() * 300) * case when g > $3 / 2 then 1.4 else 1 end, 50 + (random() * 20)::int, 0.001,
               random() < 0.03, 'ok'
-         from generate_series($4::int, $5::int) g`,
+         from generate_series($4::int, $5::int) g
+       returning project_id, id, external_id, started_at)
+       insert into trace_keys (project_id, id, external_id, started_at) select project_id, id, external_id, started_at from t`,
       [projectId, start.toISOString(), n, from, to],
     );
   }

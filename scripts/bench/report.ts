@@ -66,11 +66,15 @@ function sameMachine(a: Machine, b: Machine): boolean {
 }
 
 /** Sections in the runner's order first, then any others (a benchmark added since), by name. */
+/** The benchmarks in their order; a section of another size of one (`dashboard-3m`) right after it; any other at the end. */
 function orderedNames(results: BenchResults, order: string[]): string[] {
   const extra = Object.keys(results.sections)
     .filter((n) => !order.includes(n))
     .sort();
-  return [...order, ...extra];
+  const variantOf = (n: string) => order.filter((o) => n.startsWith(`${o}-`)).sort((a, b) => b.length - a.length)[0];
+  const out: string[] = [];
+  for (const name of order) out.push(name, ...extra.filter((n) => variantOf(n) === name));
+  return [...out, ...extra.filter((n) => variantOf(n) === undefined)];
 }
 
 function summary(results: BenchResults, names: string[], prose: Record<string, SectionProse>): string[] {

@@ -167,6 +167,9 @@ async function refreshTrace(tx: Tx, projectId: string, traceId: string, r: Row):
   );
   const row = changed[0];
   if (!row) return;
+  // The key's start follows the trace's (it may have moved to another partition): retention finds keys by it.
+  await tx.execute(sql`update trace_keys set started_at = ${(r.startedAt as Date).toISOString()}::timestamptz
+    where project_id = ${projectId}::uuid and id = ${traceId}::uuid and started_at is distinct from ${(r.startedAt as Date).toISOString()}::timestamptz`);
   for (const kind of ["prompt", "response"] as const) {
     if (!row[`${kind}_changed`]) continue;
     await tx.execute(sql`delete from embeddings where project_id = ${projectId}::uuid and trace_id = ${traceId}::uuid and kind = ${kind}::embedded_text`);

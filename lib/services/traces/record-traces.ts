@@ -108,12 +108,22 @@ export async function recordTraces(
       return kinds.map((kind) => ({ externalId: r.externalId, kind }));
     });
     const result = await db.execute(sql`
-      with inserted as (
-        insert into traces (project_id, external_id, started_at, provider, model, model_version, route, prompt, response,
+      with keyed as (
+        -- The client's id is unique across every partition of traces in trace_keys: only a trace whose key
+        -- is new here is written (a concurrent batch with the same id waits on the key, then skips it).
+        insert into trace_keys (project_id, external_id, started_at)
+        select ${projectId}::uuid, k.external_id, k.started_at
+        from unnest(${col((r) => r.externalId)}::text[], ${col((r) => (r.startedAt as Date).toISOString())}::timestamptz[])
+          as k(external_id, started_at)
+        on conflict (project_id, external_id) do nothing
+        returning id, external_id
+      ),
+      inserted as (
+        insert into traces (project_id, id, external_id, started_at, provider, model, model_version, route, prompt, response,
           prompt_text, response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens,
           cost_usd, cost_source, price_table_version, status, error, finish_reason, refused, user_id, session_id, tags, metadata,
           expected_output, contexts)
-        select ${projectId}::uuid, u.external_id, u.started_at, u.provider, u.model, u.model_version, u.route, u.prompt,
+        select ${projectId}::uuid, keyed.id, u.external_id, u.started_at, u.provider, u.model, u.model_version, u.route, u.prompt,
           u.response, u.prompt_text, u.response_text, u.latency_ms, u.ttft_ms, u.input_tokens, u.output_tokens,
           u.cached_input_tokens, u.reasoning_tokens, u.cost_usd, u.cost_source::cost_source, u.price_table_version,
           u.status::trace_status, u.error, u.finish_reason, u.refused, u.user_id, u.session_id,
@@ -137,7 +147,7 @@ export async function recordTraces(
                response_text, latency_ms, ttft_ms, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens,
                cost_usd, cost_source, price_table_version, status, error, finish_reason, refused, user_id, session_id,
                tags, metadata, expected_output, contexts)
-        on conflict (project_id, external_id) do nothing
+        join keyed on keyed.external_id = u.external_id
         returning id, external_id, provider, model, model_version, started_at, route, tags
       ),
       new_versions as (

@@ -1,0 +1,30 @@
+import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { projects } from "./projects";
+
+/**
+ * One row per stored trace: the client's id (the idempotency key within the
+ * project) and the trace's id and start. `traces` is partitioned by
+ * `started_at` (migration 0019), and a partitioned table's unique keys must
+ * include the partition column, so the client's id is kept unique here, across
+ * every partition; ingest inserts the key first and writes the trace only when
+ * the key is new (lib/services/traces/record-traces.ts). Scores, embeddings and
+ * the backlogs reference this table, so their rows go when a trace's key goes.
+ * `started_at` follows the trace's (a Langfuse update may move it) and lets
+ * retention find the keys of the traces it removed.
+ */
+export const traceKeys = pgTable(
+  "trace_keys",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    id: uuid("id").notNull().defaultRandom(),
+    externalId: text("external_id").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.id] }),
+    uniqueIndex("trace_keys_project_external_key").on(t.projectId, t.externalId),
+    index("trace_keys_project_started_idx").on(t.projectId, t.startedAt),
+  ],
+);
