@@ -5,11 +5,14 @@ import type { Embedder } from "@/lib/embeddings";
 import { prepareEvaluator, scoreName, type EvaluatorKind, type PreparedEvaluator } from "@/lib/evals/evaluator";
 import { matchGoldenItems, type GoldenMatch } from "@/lib/evals/matching";
 import { computeMetrics, isSkipped, type MetricName } from "@/lib/evals/metrics";
+import { resumeSelfPausedEvaluators, runJudgeItems, type JudgeItem, type JudgeRunOptions } from "./evaluate-judge";
 
 /** After this many failed attempts a trace is given up for that evaluator, with the reason kept. */
 export const MAX_EVAL_ATTEMPTS = 5;
 /** How long a trace waits for its texts to be embedded before it is looked at again. */
 const EMBEDDING_WAIT_SECONDS = 5;
+/** An LLM judge's unreadable answer is kept up to this length in `eval_backlog.last_answer`. */
+const MAX_RAW_ANSWER_CHARS = 16_000;
 
 const retryDelaySeconds = (attempt: number) => Math.min(1800, 30 * 2 ** Math.max(0, attempt - 1));
 
@@ -21,13 +24,16 @@ type TraceRow = {
   response_text: string | null;
   expected_output: string | null;
   finish_reason: string | null;
+  contexts: Array<{ content?: unknown }> | null;
+  system_text: string | null;
   waiting_embedding: boolean;
   prompt_vector: string | null;
   response_vector: string | null;
 };
 type EvaluatorRow = { project_id: string; id: string; name: string; kind: EvaluatorKind; settings: unknown; version: number; dataset_id: string | null };
 
-export type EvalBatchStats = { claimed: number; scored: number; scores: number; waiting: number; retried: number; failed: number };
+/** `scored`: pairs finished (an llm_judge template that cannot judge a trace finishes it with no score: `skipped`); `released`: not attempted, back in the backlog (a judge that paused itself). */
+export type EvalBatchStats = { claimed: number; scored: number; scores: number; skipped: number; waiting: number; released: number; retried: number; failed: number };
 
 /**
  * One pass of the evaluation job: claims up to `batchSize` due (trace,
@@ -42,14 +48,19 @@ export type EvalBatchStats = { claimed: number; scored: number; scores: number; 
  * attempt) when its evaluator embeds or matches against a golden set; a
  * failure is retried after 30 s, 60 s, … and given up after 5 attempts with
  * the reason in `last_error`.
+ *
+ * llm_judge evaluators call their model (lib/jobs/evaluate-judge.ts: cache,
+ * daily caps that pause the evaluator until the next UTC day, bounded
+ * concurrency); the judge's reasoning is the score's comment.
  */
 export async function runEvalBatch(
   handle: DatabaseHandle,
   embedder: Embedder | null,
-  options: { batchSize?: number; leaseMs?: number } = {},
+  options: { batchSize?: number; leaseMs?: number } & JudgeRunOptions = {},
 ): Promise<EvalBatchStats> {
   const batchSize = options.batchSize ?? 128;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
+  await resumeSelfPausedEvaluators(handle, options.now ?? new Date());
   const claimed = await handle.query<Claimed>(
     `with due as (
        select b.project_id, b.trace_id, b.evaluator_id from eval_backlog b
@@ -65,7 +76,7 @@ export async function runEvalBatch(
      returning b.project_id, b.trace_id, b.evaluator_id, b.attempts`,
     [batchSize, leaseMs],
   );
-  const stats: EvalBatchStats = { claimed: claimed.length, scored: 0, scores: 0, waiting: 0, retried: 0, failed: 0 };
+  const stats: EvalBatchStats = { claimed: claimed.length, scored: 0, scores: 0, skipped: 0, waiting: 0, released: 0, retried: 0, failed: 0 };
   if (claimed.length === 0) return stats;
 
   const modelId = embedder ? (await ensureEmbeddingModel(handle, embedder.modelId, embedder.dimensions, { index: false })).id : null;
@@ -75,7 +86,9 @@ export async function runEvalBatch(
     [claimed.map((c) => c.project_id), claimed.map((c) => c.evaluator_id)],
   );
   const traceRows = await handle.query<TraceRow>(
-    `select t.project_id, t.id, t.prompt_text, t.response_text, t.expected_output, t.finish_reason,
+    `select t.project_id, t.id, t.prompt_text, t.response_text, t.expected_output, t.finish_reason, t.contexts,
+            (select string_agg(m->>'content', E'\n') from jsonb_array_elements(case when jsonb_typeof(t.prompt) = 'array' then t.prompt else '[]'::jsonb end) m
+              where m->>'role' = 'system') as system_text,
             exists (select 1 from embedding_backlog b where b.project_id = t.project_id and b.trace_id = t.id and b.failed_at is null) as waiting_embedding,
             (select e.embedding::text from embeddings e where e.project_id = t.project_id and e.trace_id = t.id and e.kind = 'prompt' and e.model_id = $3) as prompt_vector,
             (select e.embedding::text from embeddings e where e.project_id = t.project_id and e.trace_id = t.id and e.kind = 'response' and e.model_id = $3) as response_vector
@@ -99,8 +112,10 @@ export async function runEvalBatch(
 
   type Outcome =
     | { row: Claimed; kind: "scores"; scores: Array<{ name: string; value: number; comment: string | null }>; evaluator: EvaluatorRow; match: GoldenMatch | null }
-    | { row: Claimed; kind: "wait" }
-    | { row: Claimed; kind: "error"; message: string; final: boolean };
+    | { row: Claimed; kind: "wait"; delaySeconds?: number; release?: boolean }
+    | { row: Claimed; kind: "skip" }
+    | { row: Claimed; kind: "error"; message: string; final: boolean; retryAfterSeconds?: number | null; rawAnswer?: string | null };
+  const judgeItems: Array<JudgeItem<{ row: Claimed; evaluator: EvaluatorRow; match: GoldenMatch | null }>> = [];
   const outcomes: Outcome[] = [];
 
   // Golden-set matches, one query per dataset, for the traces that need one.
@@ -167,6 +182,23 @@ export async function runEvalBatch(
     if (ready.needsReference && evaluator.dataset_id && trace.expected_output === null) {
       match = matches.get(`${evaluator.project_id}/${evaluator.dataset_id}/${ready.settings.matchThreshold}/${trace.id}`) ?? null;
     }
+    if (ready.judge) {
+      judgeItems.push({
+        row: { row, evaluator, match },
+        projectId: row.project_id,
+        evaluatorId: evaluator.id,
+        settings: ready.judge.settings,
+        template: ready.judge.template,
+        input: {
+          question: trace.prompt_text,
+          answer: trace.response_text,
+          reference: trace.expected_output ?? match?.expectedOutput ?? null,
+          contexts: (trace.contexts ?? []).flatMap((c) => (typeof c?.content === "string" ? [c.content] : [])),
+          system: trace.system_text,
+        },
+      });
+      continue;
+    }
     try {
       const reference = trace.expected_output ?? match?.expectedOutput ?? null;
       const referenceVector = reference === null ? undefined : referenceVectors.get(reference);
@@ -191,45 +223,62 @@ export async function runEvalBatch(
     }
   }
 
+  for (const { row, outcome } of await runJudgeItems(handle, judgeItems, { ...options, final: (r) => r.row.attempts >= MAX_EVAL_ATTEMPTS })) {
+    const template = row.evaluator.settings as { template?: string };
+    if (outcome.kind === "score") {
+      outcomes.push({ row: row.row, kind: "scores", scores: [{ name: scoreName(row.evaluator.name, String(template.template)), value: outcome.value, comment: outcome.comment }], evaluator: row.evaluator, match: row.match });
+    } else if (outcome.kind === "skip") {
+      outcomes.push({ row: row.row, kind: "skip" });
+    } else if (outcome.kind === "release") {
+      outcomes.push({ row: row.row, kind: "wait", delaySeconds: outcome.delaySeconds, release: true });
+    } else {
+      outcomes.push({ row: row.row, kind: "error", message: outcome.message, final: outcome.final, retryAfterSeconds: outcome.retryAfterSeconds, rawAnswer: outcome.rawAnswer });
+    }
+  }
+
   await handle.db.transaction(async (tx) => {
     const scored = outcomes.filter((o): o is Extract<Outcome, { kind: "scores" }> => o.kind === "scores");
+    const done = outcomes.filter((o) => o.kind === "scores" || o.kind === "skip");
     const scoreRows = scored.flatMap((o) =>
       o.scores.map((s) => ({ ...s, projectId: o.row.project_id, traceId: o.row.trace_id, evaluator: o.evaluator, match: o.match })),
     );
     if (scoreRows.length > 0) {
       const col = <T>(pick: (r: (typeof scoreRows)[number]) => T) => sql.param(scoreRows.map(pick));
-      await tx.execute(sql`insert into scores (project_id, trace_id, name, source, value, evaluator_id, evaluator_version, dataset_item_id, match_similarity)
-        select u.project_id, u.trace_id, u.name, 'eval', u.value, u.evaluator_id, u.evaluator_version, u.item_id, u.similarity
+      await tx.execute(sql`insert into scores (project_id, trace_id, name, source, value, comment, evaluator_id, evaluator_version, dataset_item_id, match_similarity)
+        select u.project_id, u.trace_id, u.name, 'eval', u.value, u.comment, u.evaluator_id, u.evaluator_version, u.item_id, u.similarity
           from unnest(${col((r) => r.projectId)}::uuid[], ${col((r) => r.traceId)}::uuid[], ${col((r) => r.name)}::text[],
-                      ${col((r) => r.value)}::float8[], ${col((r) => r.evaluator.id)}::uuid[], ${col((r) => r.evaluator.version)}::int4[],
+                      ${col((r) => r.value)}::float8[], ${col((r) => r.comment)}::text[], ${col((r) => r.evaluator.id)}::uuid[], ${col((r) => r.evaluator.version)}::int4[],
                       ${col((r) => r.match?.itemId ?? null)}::uuid[], ${col((r) => r.match?.similarity ?? null)}::float8[])
-            as u(project_id, trace_id, name, value, evaluator_id, evaluator_version, item_id, similarity)
+            as u(project_id, trace_id, name, value, comment, evaluator_id, evaluator_version, item_id, similarity)
          order by u.project_id, u.trace_id, u.name
         on conflict (project_id, trace_id, name, source) do nothing`);
     }
-    if (scored.length > 0) {
-      await tx.execute(sql`delete from eval_backlog b using unnest(${sql.param(scored.map((o) => o.row.project_id))}::uuid[],
-          ${sql.param(scored.map((o) => o.row.trace_id))}::uuid[], ${sql.param(scored.map((o) => o.row.evaluator_id))}::uuid[]) as u(project_id, trace_id, evaluator_id)
+    if (done.length > 0) {
+      await tx.execute(sql`delete from eval_backlog b using unnest(${sql.param(done.map((o) => o.row.project_id))}::uuid[],
+          ${sql.param(done.map((o) => o.row.trace_id))}::uuid[], ${sql.param(done.map((o) => o.row.evaluator_id))}::uuid[]) as u(project_id, trace_id, evaluator_id)
         where b.project_id = u.project_id and b.trace_id = u.trace_id and b.evaluator_id = u.evaluator_id`);
     }
     for (const o of outcomes) {
       if (o.kind === "wait") {
         await tx.execute(sql`update eval_backlog set locked_until = null, attempts = attempts - 1,
-            next_attempt_at = now() + make_interval(secs => ${EMBEDDING_WAIT_SECONDS})
+            next_attempt_at = now() + make_interval(secs => ${o.delaySeconds ?? EMBEDDING_WAIT_SECONDS})
           where project_id = ${o.row.project_id} and trace_id = ${o.row.trace_id} and evaluator_id = ${o.row.evaluator_id}`);
       } else if (o.kind === "error") {
         await tx.execute(sql`update eval_backlog set locked_until = null,
             last_error = ${`attempt ${o.row.attempts}: ${o.message}`.slice(0, 2000)},
-            next_attempt_at = now() + make_interval(secs => ${retryDelaySeconds(o.row.attempts)}),
+            last_answer = ${o.rawAnswer === undefined ? sql`last_answer` : o.rawAnswer === null ? sql`null` : o.rawAnswer.slice(0, MAX_RAW_ANSWER_CHARS)},
+            next_attempt_at = now() + make_interval(secs => ${Math.max(retryDelaySeconds(o.row.attempts), o.retryAfterSeconds ?? 0)}),
             failed_at = ${o.final ? sql`now()` : sql`null`}
           where project_id = ${o.row.project_id} and trace_id = ${o.row.trace_id} and evaluator_id = ${o.row.evaluator_id}`);
       }
     }
-    stats.scored = scored.length;
+    stats.scored = done.length;
     stats.scores = scoreRows.length;
   });
   for (const o of outcomes) {
-    if (o.kind === "wait") stats.waiting++;
+    if (o.kind === "wait" && o.release) stats.released++;
+    else if (o.kind === "wait") stats.waiting++;
+    else if (o.kind === "skip") stats.skipped++;
     else if (o.kind === "error" && o.final) stats.failed++;
     else if (o.kind === "error") stats.retried++;
   }
@@ -240,11 +289,11 @@ export async function runEvalBatch(
 export async function drainEvalBacklog(
   handle: DatabaseHandle,
   embedder: Embedder | null,
-  options: { batchSize?: number; maxBatches?: number; onBatch?: (stats: EvalBatchStats) => void } = {},
+  options: { batchSize?: number; maxBatches?: number; onBatch?: (stats: EvalBatchStats) => void } & JudgeRunOptions = {},
 ): Promise<EvalBatchStats> {
-  const total: EvalBatchStats = { claimed: 0, scored: 0, scores: 0, waiting: 0, retried: 0, failed: 0 };
+  const total: EvalBatchStats = { claimed: 0, scored: 0, scores: 0, skipped: 0, waiting: 0, released: 0, retried: 0, failed: 0 };
   for (let i = 0; i < (options.maxBatches ?? Infinity); i++) {
-    const stats = await runEvalBatch(handle, embedder, { batchSize: options.batchSize });
+    const stats = await runEvalBatch(handle, embedder, { batchSize: options.batchSize, now: options.now, transport: options.transport, sleep: options.sleep });
     if (stats.claimed === 0) break;
     for (const key of Object.keys(total) as Array<keyof EvalBatchStats>) total[key] += stats[key];
     options.onBatch?.(stats);
