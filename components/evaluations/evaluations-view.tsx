@@ -141,7 +141,16 @@ function EvaluatorsTable(props: {
                       {e.backlog.failed > 0 ? <span className="badge error" style={{ marginLeft: 4 }}>{e.backlog.failed} failed</span> : null}
                       {e.backlog.lastError ? <div className="field-error">{e.backlog.lastError}</div> : null}
                     </td>
-                    <td className="num">{e.scored.traces}</td>
+                    <td className="num">
+                      {e.scored.traces}
+                      {e.judgeToday ? (
+                        <div className="tz-note" data-testid="judge-today">
+                          today: {e.judgeToday.calls}
+                          {typeof e.settings.dailyCallCap === "number" ? ` / ${e.settings.dailyCallCap}` : ""} calls · ${e.judgeToday.costUsd.toFixed(4)}
+                          {e.judgeToday.unpricedCalls > 0 ? ` (+${e.judgeToday.unpricedCalls} unpriced)` : ""}
+                        </div>
+                      ) : null}
+                    </td>
                     {props.canWrite ? (
                       <td>
                         <div className="toolbar">

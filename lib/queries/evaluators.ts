@@ -23,6 +23,8 @@ export type EvaluatorView = {
   scoreNames: string[];
   /** Traces it scored, and when last. */
   scored: { traces: number; lastAt: string | null };
+  /** An llm_judge's calls and estimated cost today (UTC), against its daily caps; null for the other kinds. */
+  judgeToday: { calls: number; costUsd: number; unpricedCalls: number } | null;
 };
 
 type Row = {
@@ -45,6 +47,9 @@ type Row = {
   last_error: string | null;
   scored_traces: number;
   last_scored_at: string | Date | null;
+  judge_calls: number | null;
+  judge_cost: number | null;
+  judge_unpriced: number | null;
 };
 
 const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
@@ -77,6 +82,7 @@ function view(r: Row): EvaluatorView {
     backlog: { pending: Number(r.pending), failed: Number(r.failed), lastError: r.last_error },
     scoreNames: metrics.map((m) => `${r.name}.${m}`),
     scored: { traces: Number(r.scored_traces), lastAt: iso(r.last_scored_at) },
+    judgeToday: r.kind === "llm_judge" ? { calls: Number(r.judge_calls ?? 0), costUsd: Number(r.judge_cost ?? 0), unpricedCalls: Number(r.judge_unpriced ?? 0) } : null,
   };
 }
 
@@ -85,8 +91,10 @@ async function select(db: Database, projectId: string, evaluatorId: string | nul
     select e.id, e.name, e.kind, e.settings, e.version, e.segment, e.sample_rate, e.dataset_id, e.threshold, e.status,
            e.paused_reason, e.paused_until, e.created_at, e.updated_at,
            coalesce(b.pending, 0)::int as pending, coalesce(b.failed, 0)::int as failed, b.last_error,
-           coalesce(s.traces, 0)::int as scored_traces, s.last_at as last_scored_at
+           coalesce(s.traces, 0)::int as scored_traces, s.last_at as last_scored_at,
+           u.calls as judge_calls, u.cost_usd as judge_cost, u.unpriced_calls as judge_unpriced
       from evaluators e
+      left join judge_usage u on u.project_id = e.project_id and u.evaluator_id = e.id::text and u.day = (now() at time zone 'UTC')::date
       left join lateral (
         select count(*) filter (where failed_at is null) as pending, count(*) filter (where failed_at is not null) as failed,
                (array_agg(last_error order by next_attempt_at desc) filter (where last_error is not null))[1] as last_error
