@@ -106,6 +106,11 @@ for (const target of dbTargets()) {
       const made = await createEvaluator({ ctx: ctx(), input: { projectId, kind: "llm_judge", name: "defaults", settings: { connectionId, template: "safety" }, paused: true } });
       expect(made.settings).toEqual({ connectionId, template: "safety", dailyCallCap: 1000, dailyCostCapUsd: null, concurrency: 4, timeoutMs: 60000, matchThreshold: 0.9 });
       expect(made.scoreNames).toEqual(["defaults.safety"]);
+      // Limits decide how fast it runs, not what it scores: the version stays; a new template is a new version.
+      const limited = await updateEvaluator({ ctx: ctx(), input: { projectId, evaluatorId: made.id, settings: { ...made.settings, dailyCallCap: 10, concurrency: 2 } } });
+      expect(limited).toMatchObject({ version: 1, settings: { dailyCallCap: 10, concurrency: 2 } });
+      const retemplated = await updateEvaluator({ ctx: ctx(), input: { projectId, evaluatorId: made.id, settings: { connectionId, template: "relevance" } } });
+      expect(retemplated).toMatchObject({ version: 2, scoreNames: ["defaults.relevance"] });
     });
 
     it("sends the question, answer and contexts; the verdict becomes the documented score with the reasoning as its comment; no contexts, no score", async () => {

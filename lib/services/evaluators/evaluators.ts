@@ -79,7 +79,13 @@ export async function updateEvaluator({ ctx, input }: { ctx: ServiceContext; inp
   const data = parseUpdateEvaluator(input, current.kind as EvaluatorKind);
   if (data.datasetId !== undefined) await assertDataset(ctx.db, data.projectId, data.datasetId);
   if (current.kind === "llm_judge" && data.parsedSettings) await assertConnection(ctx.db, data.projectId, data.parsedSettings);
-  const settingsChanged = data.parsedSettings !== undefined && JSON.stringify(data.parsedSettings) !== JSON.stringify(current.settings);
+  // A judge's limits decide how fast it runs, not what it scores: changing them keeps the version.
+  const scoring = (settings: unknown) => {
+    if (current.kind !== "llm_judge") return JSON.stringify(settings);
+    const limits = new Set(["dailyCallCap", "dailyCostCapUsd", "concurrency", "timeoutMs"]);
+    return JSON.stringify(Object.entries(settings as Record<string, unknown>).filter(([key]) => !limits.has(key)));
+  };
+  const settingsChanged = data.parsedSettings !== undefined && scoring(data.parsedSettings) !== scoring(current.settings);
   const datasetChanged = data.datasetId !== undefined && (data.datasetId ?? null) !== current.datasetId;
   const version = settingsChanged || datasetChanged ? current.version + 1 : current.version;
   try {
