@@ -16,6 +16,18 @@ async function assertDataset(db: Database, projectId: string, datasetId: string 
   if (!found) throw new ValidationError([{ path: "datasetId", message: "is not a dataset of this project" }]);
 }
 
+/** JSON with every object's keys sorted: equal for equal values, whatever order their keys were written in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
 /** An llm_judge names one of the project's LLM connections. */
 async function assertConnection(db: Database, projectId: string, settings: unknown): Promise<void> {
   const connectionId = (settings as { connectionId?: unknown } | undefined)?.connectionId;
@@ -79,12 +91,10 @@ export async function updateEvaluator({ ctx, input }: { ctx: ServiceContext; inp
   const data = parseUpdateEvaluator(input, current.kind as EvaluatorKind);
   if (data.datasetId !== undefined) await assertDataset(ctx.db, data.projectId, data.datasetId);
   if (current.kind === "llm_judge" && data.parsedSettings) await assertConnection(ctx.db, data.projectId, data.parsedSettings);
-  // A judge's limits decide how fast it runs, not what it scores: changing them keeps the version.
-  const scoring = (settings: unknown) => {
-    if (current.kind !== "llm_judge") return JSON.stringify(settings);
-    const limits = new Set(["dailyCallCap", "dailyCostCapUsd", "concurrency", "timeoutMs"]);
-    return JSON.stringify(Object.entries(settings as Record<string, unknown>).filter(([key]) => !limits.has(key)));
-  };
+  // Compared with sorted keys (jsonb does not keep the order they were written in). A judge's limits decide how
+  // fast it runs, not what it scores: changing them keeps the version.
+  const limits = new Set(current.kind === "llm_judge" ? ["dailyCallCap", "dailyCostCapUsd", "concurrency", "timeoutMs"] : []);
+  const scoring = (settings: unknown) => canonicalJson(Object.fromEntries(Object.entries(settings as Record<string, unknown>).filter(([key]) => !limits.has(key))));
   const settingsChanged = data.parsedSettings !== undefined && scoring(data.parsedSettings) !== scoring(current.settings);
   const datasetChanged = data.datasetId !== undefined && (data.datasetId ?? null) !== current.datasetId;
   const version = settingsChanged || datasetChanged ? current.version + 1 : current.version;
