@@ -88,6 +88,7 @@ function EvaluatorsTable(props: {
   const queryClient = useQueryClient();
   const mutate = useJsonMutation<unknown>();
   const [note, setNote] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const act = async (method: "PATCH" | "DELETE" | "POST", url: string, body?: unknown) => {
     const answer = await mutate.send(method, url, body);
     if (answer && typeof answer === "object" && "queued" in answer) setNote(`${(answer as { queued: number }).queued} stored traces queued for scoring.`);
@@ -160,6 +161,11 @@ function EvaluatorsTable(props: {
                           <button type="button" className="btn secondary small" disabled={mutate.pending} onClick={() => void act("POST", `${props.base}/evaluators/${e.id}/backfill`, {})}>
                             Backfill history
                           </button>
+                          {e.kind === "llm_judge" ? (
+                            <button type="button" className="btn secondary small" aria-expanded={editing === e.id} onClick={() => setEditing(editing === e.id ? null : e.id)}>
+                              Limits
+                            </button>
+                          ) : null}
                           <button
                             type="button"
                             className="btn danger small"
@@ -182,6 +188,10 @@ function EvaluatorsTable(props: {
       </QueryState>
       {mutate.message ? <div className="field-error" role="alert">{mutate.message}</div> : null}
       {note ? <p role="status" className="tz-note">{note}</p> : null}
+      {(() => {
+        const judge = editing ? props.query.data?.data.find((e) => e.id === editing && e.kind === "llm_judge") : undefined;
+        return judge ? <JudgeLimitsForm key={judge.id} project={props.project} base={props.base} evaluator={judge} onDone={() => setEditing(null)} /> : null;
+      })()}
     </section>
   );
 }
@@ -520,6 +530,59 @@ function JudgeFields({ project, draft, onChange, errors }: { project: string; dr
         <input className="input" value={draft.timeoutMs} onChange={set("timeoutMs")} inputMode="numeric" aria-label="Timeout" />
       </Field>
     </>
+  );
+}
+
+/** Edits an llm_judge's limits; they do not start a new version (docs/evaluations.md). */
+function JudgeLimitsForm({ project, base, evaluator, onDone }: { project: string; base: string; evaluator: EvaluatorView; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const save = useJsonMutation<EvaluatorView>();
+  const text = (v: unknown) => (typeof v === "number" ? String(v) : "");
+  const [form, setForm] = useState({
+    dailyCallCap: text(evaluator.settings.dailyCallCap),
+    dailyCostCapUsd: text(evaluator.settings.dailyCostCapUsd),
+    concurrency: text(evaluator.settings.concurrency),
+    timeoutMs: text(evaluator.settings.timeoutMs),
+  });
+  const set = (key: keyof typeof form) => (ev: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: ev.target.value }));
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    const settings = {
+      ...evaluator.settings,
+      dailyCallCap: numberOr(form.dailyCallCap, null),
+      dailyCostCapUsd: numberOr(form.dailyCostCapUsd, null),
+      concurrency: numberOr(form.concurrency, 4),
+      timeoutMs: numberOr(form.timeoutMs, 60000),
+    };
+    const result = await save.send("PATCH", `${base}/evaluators/${evaluator.id}`, { settings });
+    await queryClient.invalidateQueries({ queryKey: queryKeys.evaluators(project) });
+    if (result) onDone();
+  };
+  const e = save.errors;
+  return (
+    <form onSubmit={onSubmit} aria-label={`Limits of ${evaluator.name}`} noValidate style={{ display: "grid", gap: 10, gridTemplateColumns: "repeat(auto-fill, minmax(180px, 1fr))", marginTop: 10 }}>
+      <Field label="Daily call cap" errors={errorsFor(e, "settings.dailyCallCap")} hint="empty: no cap">
+        <input className="input" value={form.dailyCallCap} onChange={set("dailyCallCap")} inputMode="numeric" />
+      </Field>
+      <Field label="Daily cost cap (USD)" errors={errorsFor(e, "settings.dailyCostCapUsd")} hint="empty: no cap">
+        <input className="input" value={form.dailyCostCapUsd} onChange={set("dailyCostCapUsd")} inputMode="decimal" />
+      </Field>
+      <Field label="Concurrency" errors={errorsFor(e, "settings.concurrency")}>
+        <input className="input" value={form.concurrency} onChange={set("concurrency")} inputMode="numeric" />
+      </Field>
+      <Field label="Timeout (ms)" errors={errorsFor(e, "settings.timeoutMs")}>
+        <input className="input" value={form.timeoutMs} onChange={set("timeoutMs")} inputMode="numeric" />
+      </Field>
+      <div style={{ alignSelf: "end" }} className="toolbar">
+        <button type="submit" className="btn" disabled={save.pending}>
+          Save limits
+        </button>
+        <button type="button" className="btn secondary" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+      {save.message && Object.keys(e).length === 0 ? <div className="field-error" role="alert">{save.message}</div> : null}
+    </form>
   );
 }
 
