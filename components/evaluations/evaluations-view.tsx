@@ -447,7 +447,7 @@ function judgeSettings(d: JudgeDraft): Record<string, unknown> {
     timeoutMs: numberOr(d.timeoutMs, 60000),
   };
   if (d.template === "custom") {
-    settings.rubric = d.rubric;
+    if (d.rubric.trim() !== "") settings.rubric = d.rubric;
     if (d.mapping === "choices") {
       settings.choices = Object.fromEntries(
         d.choices
