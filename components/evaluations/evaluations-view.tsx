@@ -10,6 +10,7 @@ import { prepareDailyMeans, prepareHistogram, scoreOptions, wordDiff } from "@/l
 import { queryKeys } from "@/lib/charts/query-keys";
 import type { DatasetItemView, DatasetView } from "@/lib/queries/datasets";
 import type { EvaluationBacklog, EvaluatorSeries, EvaluatorView } from "@/lib/queries/evaluators";
+import type { LlmConnectionView } from "@/lib/services/llm-connections";
 import { DailyMeanChart, ScoreHistogram } from "./evaluator-charts";
 
 type EvaluatorList = { data: EvaluatorView[]; backlog: EvaluationBacklog };
@@ -24,7 +25,21 @@ const KIND_METRICS = {
     label: "Heuristics (no reference, no model)",
   },
 } as const;
-type Kind = keyof typeof KIND_METRICS;
+type MetricKind = keyof typeof KIND_METRICS;
+type Kind = MetricKind | "llm_judge";
+const KIND_LABELS: Record<Kind, string> = { ...Object.fromEntries(Object.entries(KIND_METRICS).map(([k, v]) => [k, v.label])), llm_judge: "LLM judge (a model you connect)" } as Record<Kind, string>;
+
+/** The judge's templates (lib/evals/judge/templates.ts; prompts in docs/evaluations.md). */
+const JUDGE_TEMPLATES = [
+  ["correctness", "Correctness against the reference (golden set or expectedOutput)"],
+  ["relevance", "Relevance of the answer to the question"],
+  ["faithfulness", "Faithfulness to the retrieved contexts"],
+  ["context_precision", "Context precision (useful contexts ranked first)"],
+  ["context_recall", "Context recall (reference supported by the contexts)"],
+  ["safety", "Safety (harmful content, system prompt leaks)"],
+  ["prompt_injection", "Prompt injection in the user's message"],
+  ["custom", "Custom rubric"],
+] as const;
 
 
 export function EvaluationsView({ project, canWrite }: { project: string; canWrite: boolean }) {
@@ -73,6 +88,7 @@ function EvaluatorsTable(props: {
   const queryClient = useQueryClient();
   const mutate = useJsonMutation<unknown>();
   const [note, setNote] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const act = async (method: "PATCH" | "DELETE" | "POST", url: string, body?: unknown) => {
     const answer = await mutate.send(method, url, body);
     if (answer && typeof answer === "object" && "queued" in answer) setNote(`${(answer as { queued: number }).queued} stored traces queued for scoring.`);
@@ -108,20 +124,34 @@ function EvaluatorsTable(props: {
                       <span className="tz-note">v{e.version}</span>
                     </td>
                     <td>
-                      {e.kind} · {(e.settings.metrics as string[] | undefined)?.join(", ")}
+                      {e.kind} · {e.kind === "llm_judge" ? String(e.settings.template ?? "") : (e.settings.metrics as string[] | undefined)?.join(", ")}
                     </td>
                     <td>{datasetName(e.datasetId)}</td>
                     <td className="num">{Math.round(e.sampleRate * 100)}%</td>
                     <td>
                       {e.paused ? <span className="badge warn" title={e.pausedReason ?? ""}>paused</span> : <span className="badge ok">enabled</span>}
-                      {e.paused && e.pausedReason ? <div className="tz-note">{e.pausedReason}</div> : null}
+                      {e.paused && e.pausedReason ? (
+                        <div className="tz-note" data-testid="paused-reason">
+                          {e.pausedReason}
+                          {e.pausedUntil ? ` (resumes by itself at ${e.pausedUntil.slice(0, 16).replace("T", " ")} UTC)` : null}
+                        </div>
+                      ) : null}
                     </td>
                     <td className="num">
                       {e.backlog.pending}
                       {e.backlog.failed > 0 ? <span className="badge error" style={{ marginLeft: 4 }}>{e.backlog.failed} failed</span> : null}
                       {e.backlog.lastError ? <div className="field-error">{e.backlog.lastError}</div> : null}
                     </td>
-                    <td className="num">{e.scored.traces}</td>
+                    <td className="num">
+                      {e.scored.traces}
+                      {e.judgeToday ? (
+                        <div className="tz-note" data-testid="judge-today">
+                          today: {e.judgeToday.calls}
+                          {typeof e.settings.dailyCallCap === "number" ? ` / ${e.settings.dailyCallCap}` : ""} calls · ${e.judgeToday.costUsd.toFixed(4)}
+                          {e.judgeToday.unpricedCalls > 0 ? ` (+${e.judgeToday.unpricedCalls} unpriced)` : ""}
+                        </div>
+                      ) : null}
+                    </td>
                     {props.canWrite ? (
                       <td>
                         <div className="toolbar">
@@ -131,6 +161,11 @@ function EvaluatorsTable(props: {
                           <button type="button" className="btn secondary small" disabled={mutate.pending} onClick={() => void act("POST", `${props.base}/evaluators/${e.id}/backfill`, {})}>
                             Backfill history
                           </button>
+                          {e.kind === "llm_judge" ? (
+                            <button type="button" className="btn secondary small" aria-expanded={editing === e.id} onClick={() => setEditing(editing === e.id ? null : e.id)}>
+                              Limits
+                            </button>
+                          ) : null}
                           <button
                             type="button"
                             className="btn danger small"
@@ -153,6 +188,10 @@ function EvaluatorsTable(props: {
       </QueryState>
       {mutate.message ? <div className="field-error" role="alert">{mutate.message}</div> : null}
       {note ? <p role="status" className="tz-note">{note}</p> : null}
+      {(() => {
+        const judge = editing ? props.query.data?.data.find((e) => e.id === editing && e.kind === "llm_judge") : undefined;
+        return judge ? <JudgeLimitsForm key={judge.id} project={props.project} base={props.base} evaluator={judge} onDone={() => setEditing(null)} /> : null;
+      })()}
     </section>
   );
 }
@@ -233,6 +272,11 @@ function WorstTraces({ project, worst }: { project: string; worst: EvaluatorSeri
             <Link href={`/p/${encodeURIComponent(project)}/traces/${w.traceId}`}>trace</Link>
             {w.datasetItemId ? <span className="tz-note"> · golden item ({w.matchSimilarity === 1 ? "exact" : `cosine ${w.matchSimilarity?.toFixed(3)}`})</span> : null}
           </summary>
+          {w.comment ? (
+            <p className="tz-note" style={{ whiteSpace: "pre-wrap" }} data-testid="judge-reasoning">
+              Reasoning: {w.comment}
+            </p>
+          ) : null}
           <p className="muted">Prompt: {w.prompt ?? "—"}</p>
           {w.expected !== null ? (
             <p aria-label="Response against the expected output" style={{ whiteSpace: "pre-wrap" }}>
@@ -259,6 +303,7 @@ function CreateEvaluatorForm({ project, base, datasets }: { project: string; bas
   const queryClient = useQueryClient();
   const create = useJsonMutation<EvaluatorView>();
   const [kind, setKind] = useState<Kind>("heuristic");
+  const [judge, setJudge] = useState<JudgeDraft>(EMPTY_JUDGE);
   const [metrics, setMetrics] = useState<string[]>([...KIND_METRICS.heuristic.defaults]);
   const [form, setForm] = useState({ name: "", datasetId: "", sampleRate: "1", threshold: "", model: "", route: "" });
   const [created, setCreated] = useState<string | null>(null);
@@ -272,7 +317,7 @@ function CreateEvaluatorForm({ project, base, datasets }: { project: string; bas
     const result = await create.send("POST", `${base}/evaluators`, {
       name: form.name,
       kind,
-      settings: { metrics },
+      settings: kind === "llm_judge" ? judgeSettings(judge) : { metrics },
       segment,
       sampleRate: Number(form.sampleRate),
       datasetId: form.datasetId || null,
@@ -299,30 +344,35 @@ function CreateEvaluatorForm({ project, base, datasets }: { project: string; bas
             onChange={(ev) => {
               const next = ev.target.value as Kind;
               setKind(next);
-              setMetrics([...KIND_METRICS[next].defaults]);
+              if (next !== "llm_judge") setMetrics([...KIND_METRICS[next].defaults]);
             }}
+            aria-label="Kind"
           >
-            {(Object.keys(KIND_METRICS) as Kind[]).map((k) => (
+            {(Object.keys(KIND_LABELS) as Kind[]).map((k) => (
               <option key={k} value={k}>
-                {KIND_METRICS[k].label}
+                {KIND_LABELS[k]}
               </option>
             ))}
           </select>
         </Field>
-        <fieldset className="field" style={{ border: "none", padding: 0 }}>
-          <legend>Metrics</legend>
-          {KIND_METRICS[kind].all.map((m) => (
-            <label key={m} style={{ display: "inline-flex", gap: 4, marginRight: 10 }}>
-              <input type="checkbox" checked={metrics.includes(m)} onChange={(ev) => setMetrics((list) => (ev.target.checked ? [...list, m] : list.filter((x) => x !== m)))} />
-              {m}
-            </label>
-          ))}
-          {errorsFor(e, "settings").map((msg) => (
-            <span key={msg} className="field-error">
-              {msg}
-            </span>
-          ))}
-        </fieldset>
+        {kind === "llm_judge" ? (
+          <JudgeFields project={project} draft={judge} onChange={setJudge} errors={e} />
+        ) : (
+          <fieldset className="field" style={{ border: "none", padding: 0 }}>
+            <legend>Metrics</legend>
+            {KIND_METRICS[kind].all.map((m) => (
+              <label key={m} style={{ display: "inline-flex", gap: 4, marginRight: 10 }}>
+                <input type="checkbox" checked={metrics.includes(m)} onChange={(ev) => setMetrics((list) => (ev.target.checked ? [...list, m] : list.filter((x) => x !== m)))} />
+                {m}
+              </label>
+            ))}
+            {errorsFor(e, "settings").map((msg) => (
+              <span key={msg} className="field-error">
+                {msg}
+              </span>
+            ))}
+          </fieldset>
+        )}
         <Field label="Golden set" errors={errorsFor(e, "datasetId")} hint="reference answers for n-gram and SemScore; a trace's own expectedOutput wins">
           <select className="input" value={form.datasetId} onChange={set("datasetId")}>
             <option value="">none</option>
@@ -354,6 +404,185 @@ function CreateEvaluatorForm({ project, base, datasets }: { project: string; bas
       {create.message && Object.keys(e).length === 0 ? <div className="field-error" role="alert">{create.message}</div> : null}
       {created ? <p role="status" className="tz-note">Created “{created}”: it scores new traces; use “Backfill history” to score stored ones.</p> : null}
     </section>
+  );
+}
+
+type JudgeDraft = {
+  connectionId: string;
+  template: (typeof JUDGE_TEMPLATES)[number][0];
+  rubric: string;
+  mapping: "choices" | "scale";
+  choices: string;
+  scaleMin: string;
+  scaleMax: string;
+  dailyCallCap: string;
+  dailyCostCapUsd: string;
+  concurrency: string;
+  timeoutMs: string;
+};
+const EMPTY_JUDGE: JudgeDraft = {
+  connectionId: "",
+  template: "relevance",
+  rubric: "",
+  mapping: "choices",
+  choices: "good = 1\nacceptable = 0.5\nbad = 0",
+  scaleMin: "1",
+  scaleMax: "5",
+  dailyCallCap: "1000",
+  dailyCostCapUsd: "",
+  concurrency: "4",
+  timeoutMs: "60000",
+};
+
+const numberOr = (text: string, empty: unknown) => (text.trim() === "" ? empty : Number(text));
+
+/** The settings an llm_judge draft sends; the server checks them and answers each bad field with its path. */
+function judgeSettings(d: JudgeDraft): Record<string, unknown> {
+  const settings: Record<string, unknown> = {
+    connectionId: d.connectionId,
+    template: d.template,
+    dailyCallCap: numberOr(d.dailyCallCap, null),
+    dailyCostCapUsd: numberOr(d.dailyCostCapUsd, null),
+    concurrency: numberOr(d.concurrency, 4),
+    timeoutMs: numberOr(d.timeoutMs, 60000),
+  };
+  if (d.template === "custom") {
+    if (d.rubric.trim() !== "") settings.rubric = d.rubric;
+    if (d.mapping === "choices") {
+      settings.choices = Object.fromEntries(
+        d.choices
+          .split("\n")
+          .map((line) => line.split("="))
+          .filter((parts) => parts.length === 2 && parts[0]!.trim() !== "")
+          .map(([label, score]) => [label!.trim(), Number(score!.trim())]),
+      );
+    } else {
+      settings.scale = { min: Number(d.scaleMin), max: Number(d.scaleMax) };
+    }
+  }
+  return settings;
+}
+
+function JudgeFields({ project, draft, onChange, errors }: { project: string; draft: JudgeDraft; onChange: (d: JudgeDraft) => void; errors: Record<string, string> }) {
+  const connections = useQuery({
+    queryKey: ["llm-connections", project],
+    queryFn: () => fetchJson<{ data: LlmConnectionView[] }>(`/api/projects/${encodeURIComponent(project)}/llm-connections`),
+  });
+  const set = (key: keyof JudgeDraft) => (ev: { target: { value: string } }) => onChange({ ...draft, [key]: ev.target.value });
+  const list = connections.data?.data ?? [];
+  return (
+    <>
+      <Field label="LLM connection" errors={errorsFor(errors, "settings.connectionId")} hint="the model that judges (Settings → LLM connections)">
+        <select className="input" value={draft.connectionId} onChange={set("connectionId")} aria-label="LLM connection">
+          <option value="">{connections.isPending ? "loading…" : list.length === 0 ? "none yet: add one in Settings" : "choose a connection"}</option>
+          {list.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name} ({c.model})
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Template" errors={errorsFor(errors, "settings.template")} hint="scores <name>.<template>; prompts in docs/evaluations.md">
+        <select className="input" value={draft.template} onChange={set("template")} aria-label="Template">
+          {JUDGE_TEMPLATES.map(([id, label]) => (
+            <option key={id} value={id}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {draft.template === "custom" ? (
+        <>
+          <Field label="Rubric" errors={errorsFor(errors, "settings.rubric")} hint="what the judge grades; the question, reference, contexts and answer follow it">
+            <textarea className="input" rows={4} value={draft.rubric} onChange={set("rubric")} aria-label="Rubric" placeholder="Is the answer polite and does it cite its source?" />
+          </Field>
+          <Field label="Score mapping" errors={[]}>
+            <select className="input" value={draft.mapping} onChange={set("mapping")} aria-label="Score mapping">
+              <option value="choices">choices with scores</option>
+              <option value="scale">numeric scale (min → 0, max → 1)</option>
+            </select>
+          </Field>
+          {draft.mapping === "choices" ? (
+            <Field label="Choices (one “label = score” a line, scores 0–1)" errors={errorsFor(errors, "settings.choices")}>
+              <textarea className="input" rows={4} value={draft.choices} onChange={set("choices")} aria-label="Choices" />
+            </Field>
+          ) : (
+            <Field label="Scale (whole numbers)" errors={errorsFor(errors, "settings.scale")}>
+              <span className="toolbar">
+                <input className="input" value={draft.scaleMin} onChange={set("scaleMin")} inputMode="numeric" aria-label="Scale minimum" style={{ width: 70 }} />
+                to
+                <input className="input" value={draft.scaleMax} onChange={set("scaleMax")} inputMode="numeric" aria-label="Scale maximum" style={{ width: 70 }} />
+              </span>
+            </Field>
+          )}
+        </>
+      ) : null}
+      <Field label="Daily call cap" errors={errorsFor(errors, "settings.dailyCallCap")} hint="the evaluator pauses itself until the next UTC day; empty: no cap">
+        <input className="input" value={draft.dailyCallCap} onChange={set("dailyCallCap")} inputMode="numeric" aria-label="Daily call cap" />
+      </Field>
+      <Field label="Daily cost cap (USD)" errors={errorsFor(errors, "settings.dailyCostCapUsd")} hint="estimated from token usage; empty: no cap">
+        <input className="input" value={draft.dailyCostCapUsd} onChange={set("dailyCostCapUsd")} inputMode="decimal" placeholder="none" aria-label="Daily cost cap" />
+      </Field>
+      <Field label="Concurrency" errors={errorsFor(errors, "settings.concurrency")} hint="judge calls in flight at once">
+        <input className="input" value={draft.concurrency} onChange={set("concurrency")} inputMode="numeric" aria-label="Concurrency" />
+      </Field>
+      <Field label="Timeout (ms)" errors={errorsFor(errors, "settings.timeoutMs")} hint="per attempt">
+        <input className="input" value={draft.timeoutMs} onChange={set("timeoutMs")} inputMode="numeric" aria-label="Timeout" />
+      </Field>
+    </>
+  );
+}
+
+/** Edits an llm_judge's limits; they do not start a new version (docs/evaluations.md). */
+function JudgeLimitsForm({ project, base, evaluator, onDone }: { project: string; base: string; evaluator: EvaluatorView; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const save = useJsonMutation<EvaluatorView>();
+  const text = (v: unknown) => (typeof v === "number" ? String(v) : "");
+  const [form, setForm] = useState({
+    dailyCallCap: text(evaluator.settings.dailyCallCap),
+    dailyCostCapUsd: text(evaluator.settings.dailyCostCapUsd),
+    concurrency: text(evaluator.settings.concurrency),
+    timeoutMs: text(evaluator.settings.timeoutMs),
+  });
+  const set = (key: keyof typeof form) => (ev: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: ev.target.value }));
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    const settings = {
+      ...evaluator.settings,
+      dailyCallCap: numberOr(form.dailyCallCap, null),
+      dailyCostCapUsd: numberOr(form.dailyCostCapUsd, null),
+      concurrency: numberOr(form.concurrency, 4),
+      timeoutMs: numberOr(form.timeoutMs, 60000),
+    };
+    const result = await save.send("PATCH", `${base}/evaluators/${evaluator.id}`, { settings });
+    await queryClient.invalidateQueries({ queryKey: queryKeys.evaluators(project) });
+    if (result) onDone();
+  };
+  const e = save.errors;
+  return (
+    <form onSubmit={onSubmit} aria-label={`Limits of ${evaluator.name}`} noValidate style={{ display: "grid", gap: 10, gridTemplateColumns: "repeat(auto-fill, minmax(180px, 1fr))", marginTop: 10 }}>
+      <Field label="Daily call cap" errors={errorsFor(e, "settings.dailyCallCap")} hint="empty: no cap">
+        <input className="input" value={form.dailyCallCap} onChange={set("dailyCallCap")} inputMode="numeric" />
+      </Field>
+      <Field label="Daily cost cap (USD)" errors={errorsFor(e, "settings.dailyCostCapUsd")} hint="empty: no cap">
+        <input className="input" value={form.dailyCostCapUsd} onChange={set("dailyCostCapUsd")} inputMode="decimal" />
+      </Field>
+      <Field label="Concurrency" errors={errorsFor(e, "settings.concurrency")}>
+        <input className="input" value={form.concurrency} onChange={set("concurrency")} inputMode="numeric" />
+      </Field>
+      <Field label="Timeout (ms)" errors={errorsFor(e, "settings.timeoutMs")}>
+        <input className="input" value={form.timeoutMs} onChange={set("timeoutMs")} inputMode="numeric" />
+      </Field>
+      <div style={{ alignSelf: "end" }} className="toolbar">
+        <button type="submit" className="btn" disabled={save.pending}>
+          Save limits
+        </button>
+        <button type="button" className="btn secondary" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+      {save.message && Object.keys(e).length === 0 ? <div className="field-error" role="alert">{save.message}</div> : null}
+    </form>
   );
 }
 

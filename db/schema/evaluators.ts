@@ -3,7 +3,7 @@ import { doublePrecision, foreignKey, index, integer, jsonb, pgEnum, pgTable, pr
 import { projects } from "./projects";
 import { traceKeys } from "./trace-keys";
 
-export const evaluatorKind = pgEnum("evaluator_kind", ["ngram", "semantic", "heuristic"]);
+export const evaluatorKind = pgEnum("evaluator_kind", ["ngram", "semantic", "heuristic", "llm_judge"]);
 export const evaluatorStatus = pgEnum("evaluator_status", ["enabled", "paused"]);
 
 /** The traces an evaluator scores, in the monitors' terms (lib/monitors filters); empty: all. */
@@ -34,6 +34,8 @@ export const evaluators = pgTable(
     threshold: doublePrecision("threshold"),
     status: evaluatorStatus("status").notNull().default("enabled"),
     pausedReason: text("paused_reason"),
+    /** Set when the evaluator paused itself (a judge's daily cap): the evaluation job enables it again from then on. */
+    pausedUntil: timestamp("paused_until", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -73,6 +75,8 @@ export const evalBacklog = pgTable(
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     lastError: text("last_error"),
+    /** An LLM judge's last unreadable answer (or error body), as received, for debugging; no score is made up from it. */
+    lastAnswer: text("last_answer"),
     /** Set when the trace can never be evaluated (the reason is in last_error); not retried. */
     failedAt: timestamp("failed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

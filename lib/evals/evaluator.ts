@@ -6,9 +6,11 @@
  * documents every default.
  */
 import { z } from "zod";
+import { JudgeSettingsSchema, judgeTemplateOf, REFERENCE_TEMPLATES, type JudgeSettings } from "./judge/settings";
+import type { JudgeTemplate } from "./judge/templates";
 import { METRICS, type MetricKind, type MetricName, type PreparedMetric } from "./metrics";
 
-export const EVALUATOR_KINDS = ["ngram", "semantic", "heuristic"] as const;
+export const EVALUATOR_KINDS = ["ngram", "semantic", "heuristic", "llm_judge"] as const;
 export type EvaluatorKind = (typeof EVALUATOR_KINDS)[number];
 
 /** A golden item matches a trace whose prompt's embedding has at least this cosine to the item's input. */
@@ -20,12 +22,14 @@ export const KIND_METRICS: Readonly<Record<EvaluatorKind, readonly MetricName[]>
   ngram: metricsOf("ngram"),
   semantic: metricsOf("semantic"),
   heuristic: metricsOf("heuristic"),
+  llm_judge: [],
 };
 
 export const DEFAULT_METRICS: Readonly<Record<EvaluatorKind, readonly MetricName[]>> = {
   ngram: ["bleu", "chrf", "rouge1", "rouge2", "rougeL"],
   semantic: ["semscore", "relevance"],
   heuristic: ["empty", "truncated", "refusal", "language_mismatch", "pii", "length_words"],
+  llm_judge: [],
 };
 
 const matchThreshold = z
@@ -35,7 +39,7 @@ const matchThreshold = z
   .default(DEFAULT_MATCH_THRESHOLD)
   .describe("cosine between a trace's prompt and a golden item's input needed to match");
 
-function settingsSchema(kind: EvaluatorKind) {
+function settingsSchema(kind: Exclude<EvaluatorKind, "llm_judge">) {
   const names = KIND_METRICS[kind] as [MetricName, ...MetricName[]];
   return z
     .strictObject({
@@ -67,14 +71,16 @@ function settingsSchema(kind: EvaluatorKind) {
     });
 }
 
-export type EvaluatorSettings = { metrics: MetricName[]; metricSettings: Record<string, unknown>; matchThreshold: number };
+export type MetricEvaluatorSettings = { metrics: MetricName[]; metricSettings: Record<string, unknown>; matchThreshold: number };
+export type { JudgeSettings };
+export type EvaluatorSettings = MetricEvaluatorSettings | JudgeSettings;
 
 /** Problems with each field's path under `settings`, or the settings with their defaults. */
 export function parseEvaluatorSettings(
   kind: EvaluatorKind,
   settings: unknown,
 ): { ok: true; settings: EvaluatorSettings } | { ok: false; issues: Array<{ path: string; message: string }> } {
-  const parsed = settingsSchema(kind).safeParse(settings ?? {});
+  const parsed = (kind === "llm_judge" ? JudgeSettingsSchema : settingsSchema(kind)).safeParse(settings ?? {});
   if (parsed.success) return { ok: true, settings: parsed.data as EvaluatorSettings };
   return { ok: false, issues: parsed.error.issues.map((i) => ({ path: ["settings", ...i.path.map(String)].join("."), message: i.message })) };
 }
@@ -82,8 +88,10 @@ export function parseEvaluatorSettings(
 /** An evaluator's metrics, compiled once per version. */
 export type PreparedEvaluator = {
   kind: EvaluatorKind;
-  settings: EvaluatorSettings;
+  settings: { matchThreshold: number };
   metrics: PreparedMetric[];
+  /** An llm_judge evaluator's settings and template (no metrics then). */
+  judge: { settings: JudgeSettings; template: JudgeTemplate } | null;
   /** Some metric compares with a reference answer (golden item or the trace's expectedOutput). */
   needsReference: boolean;
   /** Some metric embeds (semantic kinds) — the job waits until the trace's texts are embedded. */
@@ -93,19 +101,24 @@ export type PreparedEvaluator = {
 export function prepareEvaluator(kind: EvaluatorKind, rawSettings: unknown): PreparedEvaluator {
   const parsed = parseEvaluatorSettings(kind, rawSettings);
   if (!parsed.ok) throw new Error(`invalid evaluator settings: ${parsed.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
-  const { settings } = parsed;
+  if (kind === "llm_judge") {
+    const settings = parsed.settings as JudgeSettings;
+    return { kind, settings, metrics: [], judge: { settings, template: judgeTemplateOf(settings) }, needsReference: REFERENCE_TEMPLATES.has(settings.template), needsEmbedder: false };
+  }
+  const settings = parsed.settings as MetricEvaluatorSettings;
   const metrics = settings.metrics.map((name) => METRICS[name].prepare(settings.metricSettings[name] ?? {}));
   return {
     kind,
     settings,
     metrics,
+    judge: null,
     needsReference: settings.metrics.some((name) => METRICS[name].needs.reference),
     needsEmbedder: settings.metrics.some((name) => METRICS[name].needs.embedder),
   };
 }
 
-/** The score an evaluator's metric writes on a trace: `<evaluator>.<metric>`. */
-export const scoreName = (evaluatorName: string, metric: MetricName): string => `${evaluatorName}.${metric}`;
+/** The score an evaluator's metric writes on a trace: `<evaluator>.<metric>` (an llm_judge's: `<evaluator>.<template>`). */
+export const scoreName = (evaluatorName: string, metric: string): string => `${evaluatorName}.${metric}`;
 
 /**
  * Whether a trace falls in an evaluator's sample: a stable hash of the

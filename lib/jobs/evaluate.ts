@@ -6,6 +6,7 @@ import type { Embedder } from "@/lib/embeddings";
 import { prepareEvaluator, scoreName, type EvaluatorKind, type PreparedEvaluator } from "@/lib/evals/evaluator";
 import { matchGoldenItems, type GoldenMatch } from "@/lib/evals/matching";
 import { computeMetrics, isSkipped, type MetricName } from "@/lib/evals/metrics";
+import { resumeSelfPausedEvaluators, runJudgeItems, type JudgeItem, type JudgeRunOptions } from "./evaluate-judge";
 
 /**
  * (trace, evaluator) rows claimed per batch: each phase is one statement for the whole batch, so a larger
@@ -16,6 +17,8 @@ export const EVAL_BATCH_SIZE = 512;
 export const MAX_EVAL_ATTEMPTS = 5;
 /** How long a trace waits for its texts to be embedded before it is looked at again. */
 const EMBEDDING_WAIT_SECONDS = 5;
+/** An LLM judge's unreadable answer is kept up to this length in `eval_backlog.last_answer`. */
+const MAX_RAW_ANSWER_CHARS = 16_000;
 
 /**
  * Reference texts (golden answers repeat across batches) already embedded, per embedder and model:
@@ -42,13 +45,16 @@ type TraceRow = {
   response_text: string | null;
   expected_output: string | null;
   finish_reason: string | null;
+  contexts: Array<{ content?: unknown }> | null;
+  system_text: string | null;
   waiting_embedding: boolean;
   prompt_vector: string | null;
   response_vector: string | null;
 };
 type EvaluatorRow = { project_id: string; id: string; name: string; kind: EvaluatorKind; settings: unknown; version: number; dataset_id: string | null };
 
-export type EvalBatchStats = { claimed: number; scored: number; scores: number; waiting: number; retried: number; failed: number };
+/** `scored`: pairs finished (an llm_judge template that cannot judge a trace finishes it with no score: `skipped`); `released`: not attempted, back in the backlog (a judge that paused itself). */
+export type EvalBatchStats = { claimed: number; scored: number; scores: number; skipped: number; waiting: number; released: number; retried: number; failed: number };
 /** Milliseconds spent per phase of a batch, summed over batches (for benchmarks and profiling). */
 export type EvalPhaseTimes = Record<"claim" | "load" | "match" | "embed" | "compute" | "write", number>;
 export const emptyPhaseTimes = (): EvalPhaseTimes => ({ claim: 0, load: 0, match: 0, embed: 0, compute: 0, write: 0 });
@@ -66,11 +72,15 @@ export const emptyPhaseTimes = (): EvalPhaseTimes => ({ claim: 0, load: 0, match
  * attempt) when its evaluator embeds or matches against a golden set; a
  * failure is retried after 30 s, 60 s, … and given up after 5 attempts with
  * the reason in `last_error`.
+ *
+ * llm_judge evaluators call their model (lib/jobs/evaluate-judge.ts: cache,
+ * daily caps that pause the evaluator until the next UTC day, bounded
+ * concurrency); the judge's reasoning is the score's comment.
  */
 export async function runEvalBatch(
   handle: DatabaseHandle,
   embedder: Embedder | null,
-  options: { batchSize?: number; leaseMs?: number; phases?: EvalPhaseTimes } = {},
+  options: { batchSize?: number; leaseMs?: number; phases?: EvalPhaseTimes } & JudgeRunOptions = {},
 ): Promise<EvalBatchStats> {
   const batchSize = options.batchSize ?? EVAL_BATCH_SIZE;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
@@ -81,6 +91,7 @@ export async function runEvalBatch(
     if (phases) phases[phase] += now - mark;
     mark = now;
   };
+  await resumeSelfPausedEvaluators(handle, options.now ?? new Date());
   // Per project (claimPerProject): FOR UPDATE SKIP LOCKED and a lease, each locking statement on one project.
   const claimed = await claimPerProject<Claimed>(handle, {
     table: "eval_backlog",
@@ -93,7 +104,7 @@ export async function runEvalBatch(
     returning: "b.project_id, b.trace_id, b.evaluator_id, b.attempts",
     limit: batchSize,
   });
-  const stats: EvalBatchStats = { claimed: claimed.length, scored: 0, scores: 0, waiting: 0, retried: 0, failed: 0 };
+  const stats: EvalBatchStats = { claimed: claimed.length, scored: 0, scores: 0, skipped: 0, waiting: 0, released: 0, retried: 0, failed: 0 };
   lap("claim");
   if (claimed.length === 0) return stats;
 
@@ -106,7 +117,9 @@ export async function runEvalBatch(
   // Each claimed trace once (a trace is claimed once per evaluator), looked up by key with its two stored vectors.
   const traceKeys = [...new Map(claimed.map((c) => [`${c.project_id}/${c.trace_id}`, c])).values()];
   const traceRows = await handle.query<TraceRow>(
-    `select t.project_id, t.id, t.prompt_text, t.response_text, t.expected_output, t.finish_reason,
+    `select t.project_id, t.id, t.prompt_text, t.response_text, t.expected_output, t.finish_reason, t.contexts,
+            (select string_agg(m->>'content', E'\n') from jsonb_array_elements(case when jsonb_typeof(t.prompt) = 'array' then t.prompt else '[]'::jsonb end) m
+              where m->>'role' = 'system') as system_text,
             exists (select 1 from embedding_backlog b where b.project_id = t.project_id and b.trace_id = t.id and b.failed_at is null) as waiting_embedding,
             pe.embedding::text as prompt_vector, re.embedding::text as response_vector
        from unnest($1::uuid[], $2::uuid[]) as u(project_id, id)
@@ -132,8 +145,10 @@ export async function runEvalBatch(
 
   type Outcome =
     | { row: Claimed; kind: "scores"; scores: Array<{ name: string; value: number; comment: string | null }>; evaluator: EvaluatorRow; match: GoldenMatch | null }
-    | { row: Claimed; kind: "wait" }
-    | { row: Claimed; kind: "error"; message: string; final: boolean };
+    | { row: Claimed; kind: "wait"; delaySeconds?: number; release?: boolean }
+    | { row: Claimed; kind: "skip" }
+    | { row: Claimed; kind: "error"; message: string; final: boolean; retryAfterSeconds?: number | null; rawAnswer?: string | null };
+  const judgeItems: Array<JudgeItem<{ row: Claimed; evaluator: EvaluatorRow; match: GoldenMatch | null }>> = [];
   const outcomes: Outcome[] = [];
 
   lap("load");
@@ -216,6 +231,23 @@ export async function runEvalBatch(
     if (ready.needsReference && evaluator.dataset_id && trace.expected_output === null) {
       match = matches.get(`${evaluator.project_id}/${evaluator.dataset_id}/${ready.settings.matchThreshold}/${trace.id}`) ?? null;
     }
+    if (ready.judge) {
+      judgeItems.push({
+        row: { row, evaluator, match },
+        projectId: row.project_id,
+        evaluatorId: evaluator.id,
+        settings: ready.judge.settings,
+        template: ready.judge.template,
+        input: {
+          question: trace.prompt_text,
+          answer: trace.response_text,
+          reference: trace.expected_output ?? match?.expectedOutput ?? null,
+          contexts: (trace.contexts ?? []).flatMap((c) => (typeof c?.content === "string" ? [c.content] : [])),
+          system: trace.system_text,
+        },
+      });
+      continue;
+    }
     try {
       const reference = trace.expected_output ?? match?.expectedOutput ?? null;
       const referenceVector = reference === null ? undefined : referenceVectors.get(reference);
@@ -240,52 +272,73 @@ export async function runEvalBatch(
     }
   }
 
+  for (const { row, outcome } of await runJudgeItems(handle, judgeItems, { ...options, final: (r) => r.row.attempts >= MAX_EVAL_ATTEMPTS })) {
+    const template = row.evaluator.settings as { template?: string };
+    if (outcome.kind === "score") {
+      outcomes.push({ row: row.row, kind: "scores", scores: [{ name: scoreName(row.evaluator.name, String(template.template)), value: outcome.value, comment: outcome.comment }], evaluator: row.evaluator, match: row.match });
+    } else if (outcome.kind === "skip") {
+      outcomes.push({ row: row.row, kind: "skip" });
+    } else if (outcome.kind === "release") {
+      outcomes.push({ row: row.row, kind: "wait", delaySeconds: outcome.delaySeconds, release: true });
+    } else {
+      outcomes.push({ row: row.row, kind: "error", message: outcome.message, final: outcome.final, retryAfterSeconds: outcome.retryAfterSeconds, rawAnswer: outcome.rawAnswer });
+    }
+  }
+
   lap("compute");
   await handle.db.transaction(async (tx) => {
     const scored = outcomes.filter((o): o is Extract<Outcome, { kind: "scores" }> => o.kind === "scores");
+    const done = outcomes.filter((o) => o.kind === "scores" || o.kind === "skip");
     const scoreRows = scored.flatMap((o) =>
       o.scores.map((s) => ({ ...s, projectId: o.row.project_id, traceId: o.row.trace_id, evaluator: o.evaluator, match: o.match })),
     );
     if (scoreRows.length > 0) {
       const col = <T>(pick: (r: (typeof scoreRows)[number]) => T) => sql.param(scoreRows.map(pick));
-      await tx.execute(sql`insert into scores (project_id, trace_id, name, source, value, evaluator_id, evaluator_version, dataset_item_id, match_similarity)
-        select u.project_id, u.trace_id, u.name, 'eval', u.value, u.evaluator_id, u.evaluator_version, u.item_id, u.similarity
+      await tx.execute(sql`insert into scores (project_id, trace_id, name, source, value, comment, evaluator_id, evaluator_version, dataset_item_id, match_similarity)
+        select u.project_id, u.trace_id, u.name, 'eval', u.value, u.comment, u.evaluator_id, u.evaluator_version, u.item_id, u.similarity
           from unnest(${col((r) => r.projectId)}::uuid[], ${col((r) => r.traceId)}::uuid[], ${col((r) => r.name)}::text[],
-                      ${col((r) => r.value)}::float8[], ${col((r) => r.evaluator.id)}::uuid[], ${col((r) => r.evaluator.version)}::int4[],
+                      ${col((r) => r.value)}::float8[], ${col((r) => r.comment)}::text[], ${col((r) => r.evaluator.id)}::uuid[], ${col((r) => r.evaluator.version)}::int4[],
                       ${col((r) => r.match?.itemId ?? null)}::uuid[], ${col((r) => r.match?.similarity ?? null)}::float8[])
-            as u(project_id, trace_id, name, value, evaluator_id, evaluator_version, item_id, similarity)
+            as u(project_id, trace_id, name, value, comment, evaluator_id, evaluator_version, item_id, similarity)
          order by u.project_id, u.trace_id, u.name
         on conflict (project_id, trace_id, name, source) do nothing`);
     }
-    if (scored.length > 0) {
-      await tx.execute(sql`delete from eval_backlog b using unnest(${sql.param(scored.map((o) => o.row.project_id))}::uuid[],
-          ${sql.param(scored.map((o) => o.row.trace_id))}::uuid[], ${sql.param(scored.map((o) => o.row.evaluator_id))}::uuid[]) as u(project_id, trace_id, evaluator_id)
+    if (done.length > 0) {
+      await tx.execute(sql`delete from eval_backlog b using unnest(${sql.param(done.map((o) => o.row.project_id))}::uuid[],
+          ${sql.param(done.map((o) => o.row.trace_id))}::uuid[], ${sql.param(done.map((o) => o.row.evaluator_id))}::uuid[]) as u(project_id, trace_id, evaluator_id)
         where b.project_id = u.project_id and b.trace_id = u.trace_id and b.evaluator_id = u.evaluator_id`);
     }
-    const waits = outcomes.filter((o) => o.kind === "wait");
+    const waits = outcomes.filter((o): o is Extract<Outcome, { kind: "wait" }> => o.kind === "wait");
     if (waits.length > 0) {
+      const col = <T>(pick: (o: (typeof waits)[number]) => T) => sql.param(waits.map(pick));
       await tx.execute(sql`update eval_backlog b set locked_until = null, attempts = b.attempts - 1,
-          next_attempt_at = now() + make_interval(secs => ${EMBEDDING_WAIT_SECONDS})
-         from unnest(${sql.param(waits.map((o) => o.row.project_id))}::uuid[], ${sql.param(waits.map((o) => o.row.trace_id))}::uuid[],
-                     ${sql.param(waits.map((o) => o.row.evaluator_id))}::uuid[]) as u(project_id, trace_id, evaluator_id)
+          next_attempt_at = now() + make_interval(secs => u.delay)
+         from unnest(${col((o) => o.row.project_id)}::uuid[], ${col((o) => o.row.trace_id)}::uuid[],
+                     ${col((o) => o.row.evaluator_id)}::uuid[], ${col((o) => o.delaySeconds ?? EMBEDDING_WAIT_SECONDS)}::float8[])
+           as u(project_id, trace_id, evaluator_id, delay)
         where b.project_id = u.project_id and b.trace_id = u.trace_id and b.evaluator_id = u.evaluator_id`);
     }
     const errors = outcomes.filter((o): o is Extract<Outcome, { kind: "error" }> => o.kind === "error");
     if (errors.length > 0) {
       const col = <T>(pick: (o: (typeof errors)[number]) => T) => sql.param(errors.map(pick));
+      // A judge's unreadable answer is kept for debugging (rawAnswer); errors that carry none keep what is there.
       await tx.execute(sql`update eval_backlog b set locked_until = null, last_error = u.message,
+          last_answer = case when u.keep_answer then b.last_answer else u.answer end,
           next_attempt_at = now() + make_interval(secs => u.delay), failed_at = case when u.final then now() end
          from unnest(${col((o) => o.row.project_id)}::uuid[], ${col((o) => o.row.trace_id)}::uuid[], ${col((o) => o.row.evaluator_id)}::uuid[],
                      ${col((o) => `attempt ${o.row.attempts}: ${o.message}`.slice(0, 2000))}::text[],
-                     ${col((o) => retryDelaySeconds(o.row.attempts))}::float8[], ${col((o) => o.final)}::bool[])
-           as u(project_id, trace_id, evaluator_id, message, delay, final)
+                     ${col((o) => Math.max(retryDelaySeconds(o.row.attempts), o.retryAfterSeconds ?? 0))}::float8[], ${col((o) => o.final)}::bool[],
+                     ${col((o) => o.rawAnswer === undefined)}::bool[], ${col((o) => (typeof o.rawAnswer === "string" ? o.rawAnswer.slice(0, MAX_RAW_ANSWER_CHARS) : null))}::text[])
+           as u(project_id, trace_id, evaluator_id, message, delay, final, keep_answer, answer)
         where b.project_id = u.project_id and b.trace_id = u.trace_id and b.evaluator_id = u.evaluator_id`);
     }
-    stats.scored = scored.length;
+    stats.scored = done.length;
     stats.scores = scoreRows.length;
   });
   for (const o of outcomes) {
-    if (o.kind === "wait") stats.waiting++;
+    if (o.kind === "wait" && o.release) stats.released++;
+    else if (o.kind === "wait") stats.waiting++;
+    else if (o.kind === "skip") stats.skipped++;
     else if (o.kind === "error" && o.final) stats.failed++;
     else if (o.kind === "error") stats.retried++;
   }
@@ -297,11 +350,11 @@ export async function runEvalBatch(
 export async function drainEvalBacklog(
   handle: DatabaseHandle,
   embedder: Embedder | null,
-  options: { batchSize?: number; maxBatches?: number; phases?: EvalPhaseTimes; onBatch?: (stats: EvalBatchStats) => void } = {},
+  options: { batchSize?: number; maxBatches?: number; phases?: EvalPhaseTimes; onBatch?: (stats: EvalBatchStats) => void } & JudgeRunOptions = {},
 ): Promise<EvalBatchStats> {
-  const total: EvalBatchStats = { claimed: 0, scored: 0, scores: 0, waiting: 0, retried: 0, failed: 0 };
+  const total: EvalBatchStats = { claimed: 0, scored: 0, scores: 0, skipped: 0, waiting: 0, released: 0, retried: 0, failed: 0 };
   for (let i = 0; i < (options.maxBatches ?? Infinity); i++) {
-    const stats = await runEvalBatch(handle, embedder, { batchSize: options.batchSize, phases: options.phases });
+    const stats = await runEvalBatch(handle, embedder, { batchSize: options.batchSize, phases: options.phases, now: options.now, transport: options.transport, sleep: options.sleep });
     if (stats.claimed === 0) break;
     for (const key of Object.keys(total) as Array<keyof EvalBatchStats>) total[key] += stats[key];
     options.onBatch?.(stats);

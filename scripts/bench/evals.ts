@@ -124,7 +124,8 @@ async function main() {
       const seconds = (performance.now() - v0) / 1000;
       const stats = runs.reduce((a, b) => ({
         claimed: a.claimed + b.claimed, scored: a.scored + b.scored, scores: a.scores + b.scores,
-        waiting: a.waiting + b.waiting, retried: a.retried + b.retried, failed: a.failed + b.failed,
+        skipped: a.skipped + b.skipped, waiting: a.waiting + b.waiting, released: a.released + b.released,
+        retried: a.retried + b.retried, failed: a.failed + b.failed,
       }));
       const phaseText = Object.entries(phases).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(2)} s`).join(", ");
       return { seconds, stats, phaseText, rate: N / seconds };

@@ -63,6 +63,8 @@ export type JudgeOutcome =
       /** The judge's answer as received (key redacted), for debugging; null when there was none. */
       raw: string | null;
       httpStatus: number | null;
+      /** How long the server asked us to wait (`Retry-After`) when it refused the last attempt; null when it did not say. */
+      retryAfterMs: number | null;
       /** Tokens spent by a call that answered garbage (they are still paid for). */
       usage: ChatUsage;
       attempts: number;
@@ -161,7 +163,7 @@ export async function runJudge(connection: JudgeConnection, template: JudgeTempl
     );
   } catch (error) {
     if (error instanceof ChatCallError) {
-      return { status: "failed", kind: "call", message: error.message, raw: error.details.body ?? null, httpStatus: error.details.status, usage: NO_USAGE, attempts: error.details.attempts };
+      return { status: "failed", kind: "call", message: error.message, raw: error.details.body ?? null, httpStatus: error.details.status, retryAfterMs: error.details.retryAfterMs ?? null, usage: NO_USAGE, attempts: error.details.attempts };
     }
     throw error;
   }
@@ -170,12 +172,12 @@ export async function runJudge(connection: JudgeConnection, template: JudgeTempl
     verdict = template.read(answer, input);
   } catch (error) {
     if (error instanceof JudgeAnswerError) {
-      return { status: "failed", kind: "answer", message: error.message, raw: error.raw, httpStatus: null, usage: answer.usage, attempts: answer.attempts };
+      return { status: "failed", kind: "answer", message: error.message, raw: error.raw, httpStatus: null, retryAfterMs: null, usage: answer.usage, attempts: answer.attempts };
     }
     throw error;
   }
   if (!Number.isFinite(verdict.score) || verdict.score < 0 || verdict.score > 1) {
-    return { status: "failed", kind: "answer", message: `the verdict maps to ${verdict.score}, outside [0, 1]`, raw: answer.raw, httpStatus: null, usage: answer.usage, attempts: answer.attempts };
+    return { status: "failed", kind: "answer", message: `the verdict maps to ${verdict.score}, outside [0, 1]`, raw: answer.raw, httpStatus: null, retryAfterMs: null, usage: answer.usage, attempts: answer.attempts };
   }
   if (options.cache) {
     await options.cache.put(cacheKey, {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { datasets, evaluators, evaluatorVersions } from "@/db/schema";
+import { datasets, evaluators, evaluatorVersions, llmConnections } from "@/db/schema";
 import type { EvaluatorKind } from "@/lib/evals/evaluator";
 import { getEvaluator, type EvaluatorView } from "@/lib/queries/evaluators";
 import { authorize, type ServiceContext } from "@/lib/services/context";
@@ -16,6 +16,29 @@ async function assertDataset(db: Database, projectId: string, datasetId: string 
   if (!found) throw new ValidationError([{ path: "datasetId", message: "is not a dataset of this project" }]);
 }
 
+/** JSON with every object's keys sorted: equal for equal values, whatever order their keys were written in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** An llm_judge names one of the project's LLM connections. */
+async function assertConnection(db: Database, projectId: string, settings: unknown): Promise<void> {
+  const connectionId = (settings as { connectionId?: unknown } | undefined)?.connectionId;
+  if (typeof connectionId !== "string") return;
+  const [found] = await db
+    .select({ id: llmConnections.id })
+    .from(llmConnections)
+    .where(and(eq(llmConnections.projectId, projectId), eq(llmConnections.id, connectionId)));
+  if (!found) throw new ValidationError([{ path: "settings.connectionId", message: "is not an LLM connection of this project" }]);
+}
+
 /**
  * Creates an evaluator (version 1). It scores traces that arrive from now on;
  * stored history is scored by a backfill (`backfillEvaluator`, the page's
@@ -25,6 +48,7 @@ export async function createEvaluator({ ctx, input }: { ctx: ServiceContext; inp
   authorize(ctx.actor, "evals.write");
   const data = parseCreateEvaluator(input);
   await assertDataset(ctx.db, data.projectId, data.datasetId);
+  if (data.kind === "llm_judge") await assertConnection(ctx.db, data.projectId, data.parsedSettings);
   try {
     const id = await ctx.db.transaction(async (tx) => {
       const [row] = await tx
@@ -66,7 +90,12 @@ export async function updateEvaluator({ ctx, input }: { ctx: ServiceContext; inp
   if (!current) throw new NotFoundError("Evaluator");
   const data = parseUpdateEvaluator(input, current.kind as EvaluatorKind);
   if (data.datasetId !== undefined) await assertDataset(ctx.db, data.projectId, data.datasetId);
-  const settingsChanged = data.parsedSettings !== undefined && JSON.stringify(data.parsedSettings) !== JSON.stringify(current.settings);
+  if (current.kind === "llm_judge" && data.parsedSettings) await assertConnection(ctx.db, data.projectId, data.parsedSettings);
+  // Compared with sorted keys (jsonb does not keep the order they were written in). A judge's limits decide how
+  // fast it runs, not what it scores: changing them keeps the version.
+  const limits = new Set(current.kind === "llm_judge" ? ["dailyCallCap", "dailyCostCapUsd", "concurrency", "timeoutMs"] : []);
+  const scoring = (settings: unknown) => canonicalJson(Object.fromEntries(Object.entries(settings as Record<string, unknown>).filter(([key]) => !limits.has(key))));
+  const settingsChanged = data.parsedSettings !== undefined && scoring(data.parsedSettings) !== scoring(current.settings);
   const datasetChanged = data.datasetId !== undefined && (data.datasetId ?? null) !== current.datasetId;
   const version = settingsChanged || datasetChanged ? current.version + 1 : current.version;
   try {
@@ -80,7 +109,7 @@ export async function updateEvaluator({ ctx, input }: { ctx: ServiceContext; inp
           ...(data.sampleRate !== undefined ? { sampleRate: data.sampleRate } : {}),
           ...(data.datasetId !== undefined ? { datasetId: data.datasetId ?? null } : {}),
           ...(data.threshold !== undefined ? { threshold: data.threshold ?? null } : {}),
-          ...(data.paused !== undefined ? { status: data.paused ? ("paused" as const) : ("enabled" as const), pausedReason: data.paused ? "paused by a user" : null } : {}),
+          ...(data.paused !== undefined ? { status: data.paused ? ("paused" as const) : ("enabled" as const), pausedReason: data.paused ? "paused by a user" : null, pausedUntil: null } : {}),
           version,
           updatedAt: new Date(),
         })

@@ -2,7 +2,7 @@ import { isUniqueViolation } from "@/lib/services/unique-violation";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { llmConnections, type LlmConnectionRow } from "@/db/schema";
+import { evaluators, llmConnections, type LlmConnectionRow } from "@/db/schema";
 import { callChatCompletion, ChatCallError, type LlmEndpoint, type Transport } from "@/lib/evals/judge/chat-client";
 import { guardedTransport, privateLlmAllowed } from "@/lib/evals/judge/transport";
 import { webhookTargetProblem } from "@/lib/net/address-guard";
@@ -223,6 +223,12 @@ export async function updateLlmConnection({ ctx, input }: { ctx: ServiceContext;
 export async function deleteLlmConnection({ ctx, input }: { ctx: ServiceContext; input: { projectId: string; id: string } }): Promise<void> {
   authorize(ctx.actor, "llm.write");
   if (!UUID.test(input.id)) throw new NotFoundError("LLM connection");
+  // An llm_judge evaluator that names it would fail every trace: it is changed or deleted first.
+  const users = await ctx.db
+    .select({ name: evaluators.name })
+    .from(evaluators)
+    .where(and(eq(evaluators.projectId, input.projectId), eq(evaluators.kind, "llm_judge"), sql`${evaluators.settings}->>'connectionId' = ${input.id}`));
+  if (users.length > 0) throw new ConflictError(`The LLM connection is used by the evaluator(s) ${users.map((u) => u.name).join(", ")}: change or delete them first`);
   const deleted = await ctx.db
     .delete(llmConnections)
     .where(and(eq(llmConnections.projectId, input.projectId), eq(llmConnections.id, input.id)))

@@ -202,6 +202,7 @@ export default async function TraceDetailPage({ params }: { params: Promise<{ pr
                     <th scope="col">Value</th>
                     <th scope="col">Evaluator · version</th>
                     <th scope="col">Golden item (match)</th>
+                    <th scope="col">Reasoning</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -221,6 +222,9 @@ export default async function TraceDetailPage({ params }: { params: Promise<{ pr
                         ) : (
                           "—"
                         )}
+                      </td>
+                      <td style={{ whiteSpace: "pre-wrap" }} data-testid="evaluation-reasoning">
+                        {e.comment ?? "—"}
                       </td>
                     </tr>
                   ))}
