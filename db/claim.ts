@@ -23,9 +23,12 @@ export type LeasedClaim = {
 
 /**
  * Claims up to `limit` due rows of a work table, one project at a time: a
- * plain read picks the projects that own the oldest due rows, then for each
- * project one `UPDATE … FROM (SELECT … WHERE project_id = $p … FOR UPDATE
- * SKIP LOCKED)` sets the lease on its rows. Row locks and the lease are what
+ * plain read finds the projects that have due rows (one index probe each),
+ * then for each project one `UPDATE … FROM (SELECT … WHERE project_id = $p …
+ * FOR UPDATE SKIP LOCKED)` sets the lease on its rows. Every project with due
+ * work gets an equal share of the batch first (oldest rows first within it),
+ * and the room its share left goes to the others: a project's large backlog
+ * (the demo world, a backfill) never holds back the first traces of another. Row locks and the lease are what
  * they were in a single all-projects claim, so a row is still held by one
  * worker at a time; scoping each locking statement to one project is what
  * Citus needs (it takes row locks only in a statement routed to one shard,
@@ -35,18 +38,17 @@ export async function claimPerProject<T>(handle: DatabaseHandle, claim: LeasedCl
   const dueParams = claim.dueParams ?? [];
   const d = dueParams.length;
   const from = `${claim.table} b${claim.join ? ` ${claim.join}` : ""}`;
-  const oldest = await handle.query<{ project_id: string }>(
-    `select b.project_id from ${from} where ${claim.due} order by ${claim.orderBy} limit $${d + 1}`,
-    [...dueParams, claim.limit],
+  const owners = await handle.query<{ project_id: string }>(
+    `select p.id as project_id from projects p where exists (select 1 from ${from} where b.project_id = p.id and ${claim.due})`,
+    dueParams,
   );
-  const projects = [...new Set(oldest.map((r) => r.project_id))];
+  const projects = owners.map((r) => r.project_id);
+  if (projects.length === 0) return [];
   const set = claim.set((i) => `$${d + 3 + i}`);
   const keys = claim.key.map((k) => `b.${k}`).join(", ");
   const match = claim.key.map((k) => `b.${k} = due.${k}`).join(" and ");
   const claimed: T[] = [];
-  for (const projectId of projects) {
-    const room = claim.limit - claimed.length;
-    if (room <= 0) break;
+  const take = async (projectId: string, count: number): Promise<number> => {
     const rows = await handle.query<T>(
       `with due as (
          select ${keys} from ${from}
@@ -56,9 +58,23 @@ export async function claimPerProject<T>(handle: DatabaseHandle, claim: LeasedCl
        update ${claim.table} b set ${set}
          from due where ${match}
        returning ${claim.returning}`,
-      [...dueParams, projectId, room, ...(claim.setParams ?? [])],
+      [...dueParams, projectId, count, ...(claim.setParams ?? [])],
     );
     claimed.push(...rows);
+    return rows.length;
+  };
+  // First an equal share each; then what is left to the projects that filled theirs (they may have more).
+  const share = Math.max(1, Math.ceil(claim.limit / projects.length));
+  const more: string[] = [];
+  for (const projectId of projects) {
+    const room = Math.min(share, claim.limit - claimed.length);
+    if (room <= 0) break;
+    if ((await take(projectId, room)) === room) more.push(projectId);
+  }
+  for (const projectId of more) {
+    const room = claim.limit - claimed.length;
+    if (room <= 0) break;
+    await take(projectId, room);
   }
   return claimed;
 }

@@ -161,4 +161,22 @@ describe.each(dbTargets())("embedding job on $name", (target) => {
     );
     expect(row?.last_error).toContain("vocabulary");
   });
+
+  it("gives a second project's first traces a share of the next batch while another project's backlog is large", async () => {
+    const [busy] = await handle.db.insert(projects).values({ slug: "embed-busy", name: "embed busy" }).returning();
+    const [fresh] = await handle.db.insert(projects).values({ slug: "embed-fresh", name: "embed fresh" }).returning();
+    await recordTraces(handle.db, {
+      projectId: busy!.id,
+      traces: Array.from({ length: 60 }, (_, i) => trace(`busy-${i}`, `Question number ${i} about refunds`, `Answer number ${i}`)),
+    });
+    // The fresh project's rows are the newest: an oldest-first claim of 16 would take only the busy project's.
+    await handle.query("update embedding_backlog set next_attempt_at = now() - interval '1 hour' where project_id = $1", [busy!.id]);
+    await recordTraces(handle.db, { projectId: fresh!.id, traces: [trace("fresh-1", "How do I reset my password", "Use the reset link.")] });
+    const stats = await runEmbedBatch(handle, embedder, { batchSize: 16 });
+    expect(stats.claimed).toBe(16);
+    const [left] = await handle.query<{ n: number }>("select count(*)::int as n from embedding_backlog where project_id = $1", [fresh!.id]);
+    expect(left?.n).toBe(0);
+    const [busyLeft] = await handle.query<{ n: number }>("select count(*)::int as n from embedding_backlog where project_id = $1", [busy!.id]);
+    expect(busyLeft?.n).toBe(120 - 14);
+  });
 });
