@@ -115,7 +115,12 @@ regression reads each block of four rows once per evaluation for both X·w and X
 eigenvectors it uses) with no SIMD, on one thread, while the baseline's OpenBLAS uses both cores (\`OMP_NUM_THREADS=2\`; with one thread numpy took
 about 20 % longer when this was written). When the ≤ 2× target was first met, numpy's side took 1.7 s on the
 same machine under load from other work; on the quiet machine it takes well under 1 s, and the target is missed
-by the dense linear algebra above.`,
+by the dense linear algebra above.
+
+Before the top-k eigenvectors and the one-pass logistic-regression gradient (2026-12-05 04:12 UTC run, 5,000 × 384):
+classifier AUC 1,225 ms against numpy's 289 ms (4.24×), per-component KS 833 ms against 215 ms (3.87×). Both
+changes leave the results as they were: the fitted model is the same to the last bit (every sum keeps its order), and
+the PCA's eigenvalues are the full decomposition's to the bit, its axes within ~1e-15.`,
   },
   monitors: {
     title: "Monitors",
