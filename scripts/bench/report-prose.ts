@@ -120,10 +120,10 @@ by the dense linear algebra above.
 Before the top-k eigenvectors and the one-pass logistic-regression gradient (2026-12-05 04:12 UTC run, 5,000 × 384):
 classifier AUC 1,225 ms against numpy's 289 ms (4.24×), per-component KS 833 ms against 215 ms (3.87×). Both
 changes leave the results as they were: the fitted model is the same to the last bit (every sum keeps its order), and
-the PCA's eigenvalues are the full decomposition's to the bit, its axes within ~1e-15. The 2026-12-05 19:00 run
-above was taken under a load average of about 25 on the 2 cores (every figure on both sides 2–4× its quiet value),
-so it shows no gain in the ratios; measured as CPU time of the process on the same data, the eigen step fell from
-about 420 to 170 ms and the logistic regression by about 15 %.`,
+the PCA's eigenvalues are the full decomposition's to the bit, its axes within ~1e-15. The run above (19:04 UTC, a quiet moment:
+load average about 3) took 563 and 462 ms for those two parts; numpy's sides were also 3× faster than at 04:12, so
+the ratios are not comparable across the two runs. CPU time of the process on the same data: the eigen step fell
+from about 420 to 170 ms, the logistic regression by about 15 %.`,
   },
   monitors: {
     title: "Monitors",
