@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUNDLED_MODEL_NAME, createEmbedder, type Embedder } from "../embeddings";
 import { contextRelevance } from "./context-relevance";
+import { computeMetrics, prepareMetric } from "./metrics";
 
 describe("context relevance with the bundled model", () => {
   let embedder: Embedder;
@@ -31,5 +32,16 @@ describe("context relevance with the bundled model", () => {
     expect(await contextRelevance(embedder, "", ["a context"])).toEqual({ skipped: "no_question" });
     expect(await contextRelevance(embedder, "a question", ["  "])).toEqual({ skipped: "no_contexts" });
     expect(await contextRelevance(embedder, "How do I export invoices?", ["zzqxv qqzzv"])).toEqual({ skipped: "no_known_tokens" });
+  });
+
+  it("is the semantic metric context_relevance: the same value, and skipped on a trace without contexts", async () => {
+    const question = "How do I export my invoices from the billing page?";
+    const contexts = ["To export invoices, open the billing page, choose invoices and press the export button."];
+    const direct = await contextRelevance(embedder, question, contexts);
+    const metrics = [prepareMetric("context_relevance")];
+    const input = { prompt: question, response: "Use the export button.", reference: null };
+    const scored = await computeMetrics(metrics, { ...input, contexts }, { embedder });
+    expect(scored.context_relevance).toEqual({ value: (direct as { value: number }).value, details: { max: (direct as { max: number }).max } });
+    expect((await computeMetrics(metrics, input, { embedder })).context_relevance).toEqual({ skipped: "no_contexts" });
   });
 });

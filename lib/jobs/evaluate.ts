@@ -253,7 +253,13 @@ export async function runEvalBatch(
       const referenceVector = reference === null ? undefined : referenceVectors.get(reference);
       const results = await computeMetrics(
         ready.metrics,
-        { prompt: trace.prompt_text, response: trace.response_text, reference, finishReason: trace.finish_reason },
+        {
+          prompt: trace.prompt_text,
+          response: trace.response_text,
+          reference,
+          finishReason: trace.finish_reason,
+          contexts: (trace.contexts ?? []).flatMap((c) => (typeof c?.content === "string" ? [c.content] : [])),
+        },
         {
           embedder,
           vectors: {

@@ -5,12 +5,15 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appTargets, startApp, TEST_KEY, TEST_PROJECT, type RunningApp } from "../../testing/app-server";
+import { startFakeOpenAi, type FakeOpenAi } from "../fake-openai";
 import { ADMIN, sessionFetch, signIn } from "./tenants";
 
 // A RAG pipeline traced with the real OpenTelemetry SDK (BatchSpanProcessor +
 // the OTLP/HTTP exporter): the retriever span and the LLM span of one trace
 // leave in two export requests, in either order, and the LLM call stored by
-// Driftline carries the retrieved documents as its contexts.
+// Driftline carries the retrieved documents as its contexts; an llm_judge
+// faithfulness evaluator (against a local OpenAI-compatible server) and the
+// embedding-based context relevance then score it.
 
 const DOCS = [
   { content: "Invoices live under Billing > Invoices.", id: "kb-12", score: 0.91, source: "kb/billing.md" },
@@ -58,11 +61,17 @@ function llmCall(span: Span) {
 
 describe.each(appTargets())("OTLP retrieved contexts over HTTP on %s", (database) => {
   let app: RunningApp;
+  let fake: FakeOpenAi;
   beforeAll(async () => {
-    app = await startApp({ database });
+    fake = await startFakeOpenAi();
+    app = await startApp({
+      database,
+      env: { DRIFTLINE_DEMO: "0", DRIFTLINE_SECRET_KEY: "otlp-rag-judge-secret-key-of-32-chars-at-least", DRIFTLINE_ALLOW_PRIVATE_LLM: "1" },
+    });
   }, 150_000);
   afterAll(async () => {
     await app?.stop();
+    await fake?.close();
   });
 
   /**
@@ -145,5 +154,46 @@ describe.each(appTargets())("OTLP retrieved contexts over HTTP on %s", (database
       expect(calls).toHaveLength(3);
       expect((await read(externalId)).contexts).toEqual(expected);
     }
+  });
+
+  it("scores a RAG trace sent as separate retriever and LLM exports: judge faithfulness and context relevance", async () => {
+    const api = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${app.url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${TEST_KEY}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> & { data?: Array<Record<string, unknown>> } };
+    };
+    const connection = await api("POST", "/api/v1/llm-connections", { name: "rag judge", baseUrl: fake.baseUrl, model: "gpt-4o-mini", apiKey: "sk-otlp-rag-judge" });
+    expect(connection.status).toBe(201);
+    const judge = await api("POST", "/api/v1/evaluators", { name: "rag", kind: "llm_judge", settings: { connectionId: connection.json.id, template: "faithfulness" } });
+    expect(judge.status).toBe(201);
+    const relevance = await api("POST", "/api/v1/evaluators", { name: "ctx", kind: "semantic", settings: { metrics: ["context_relevance"] } });
+    expect(relevance.status).toBe(201);
+
+    // Both orders: the retriever's documents first, and after the LLM call was stored (its evaluators are queued again).
+    const reasons = "The answer's one sentence is stated in the first document.";
+    const scoresOf = async (externalId: string) =>
+      ((await api("GET", `/api/v1/scores?traceId=${encodeURIComponent(externalId)}`)).json.data ?? []).filter((s) => s.source === "eval");
+    for (const first of ["retriever", "llm"] as const) {
+      fake.queue.push({ kind: "tool", name: "submit_verdicts", arguments: { reasons, verdicts: ["yes"] } });
+      const externalId = await ragRequest(first, openInferenceRetriever, []);
+      expect((await read(externalId)).contexts).toEqual(expected);
+      await expect
+        .poll(async () => (await scoresOf(externalId)).map((s) => s.name).sort(), { timeout: 90_000, interval: 500 })
+        .toEqual(["ctx.context_relevance", "rag.faithfulness"]);
+      const scores = await scoresOf(externalId);
+      expect(scores.find((s) => s.name === "rag.faithfulness")).toMatchObject({ value: 1, comment: reasons });
+      const ctx = scores.find((s) => s.name === "ctx.context_relevance")!.value as number;
+      expect(ctx).toBeGreaterThan(0);
+      expect(ctx).toBeLessThanOrEqual(1);
+    }
+    // The judge was sent the joined documents with the answer, once: the second trace has the same question, answer and
+    // contexts, so its verdict came from the judge cache.
+    const prompts = fake.requests.map((r) => (r.body as { messages: Array<{ content: string }> }).messages.map((m) => m.content).join("\n"));
+    const judged = prompts.filter((p) => p.includes("Open Billing > Invoices and choose Export."));
+    expect(judged).toHaveLength(1);
+    for (const p of judged) for (const d of DOCS) expect(p).toContain(d.content);
   });
 });

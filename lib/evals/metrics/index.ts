@@ -8,6 +8,7 @@
  * Exact definitions, defaults and reference sources: docs/evaluations.md.
  */
 import { z } from "zod";
+import { contextRelevance } from "../context-relevance";
 import { answerRelevance, bertScore, semScore } from "../semantic";
 import { sentenceBleu } from "./bleu";
 import { sentenceChrf } from "./chrf";
@@ -61,6 +62,7 @@ export const METRIC_NAMES = [
   "semscore",
   "relevance",
   "bertscore",
+  "context_relevance",
   "empty",
   "truncated",
   "length_chars",
@@ -138,6 +140,16 @@ const LANGUAGE_SETTINGS = z
   .object({ minLength: z.number().int().min(1).max(1000).default(10).describe("texts with fewer letters than this are undetermined") })
   .strict();
 const PII_SETTINGS = z.object({ kinds: z.array(z.enum(REDACTION_KINDS)).min(1).default([...REDACTION_KINDS]) }).strict();
+
+/** Context relevance without an LLM (lib/evals/context-relevance.ts), as a metric: skipped without contexts. */
+async function contextRelevanceMetric(input: EvalInput, ctx: MetricContext): Promise<MetricResult> {
+  if (input.prompt === null) return { skipped: "no_prompt" };
+  if (!input.contexts || input.contexts.length === 0) return { skipped: "no_contexts" };
+  if (!ctx.embedder) return { skipped: "no_embedder" };
+  const result = await contextRelevance(ctx.embedder, input.prompt, input.contexts);
+  if ("skipped" in result) return { skipped: result.skipped === "no_question" ? "no_prompt" : result.skipped };
+  return { value: result.value, details: { max: result.max } };
+}
 
 const needs = (reference: boolean, prompt: boolean, embedder: boolean): MetricNeeds => ({ reference, prompt, embedder });
 const flag = (b: boolean): MetricResult => ({ value: b ? 1 : 0 });
@@ -240,6 +252,17 @@ const DEFS: ReadonlyArray<SyncDef | AsyncDef> = [
     description: "BERTScore-style greedy token matching F1 over the embedding model's token vectors (no idf, no rescaling), clamped at 0",
     settingsSchema: NO_SETTINGS,
     buildAsync: () => bertScore,
+  },
+  {
+    name: "context_relevance",
+    kind: "semantic",
+    needs: needs(false, true, true),
+    scale: "unit",
+    higherIsBetter: true,
+    description:
+      "mean cosine between the embeddings of the prompt and of each retrieved context (the trace's contexts), clamped at 0; details.max is the best context's",
+    settingsSchema: NO_SETTINGS,
+    buildAsync: () => contextRelevanceMetric,
   },
   {
     name: "empty",

@@ -13,6 +13,8 @@ export type EvalInput = {
   reference: string | null;
   /** The provider's finish reason (`stop`, `length`, `max_tokens`, `content_filter`…), when known. */
   finishReason?: string | null;
+  /** The documents a RAG pipeline retrieved for this answer (the trace's `contexts`), for context metrics. */
+  contexts?: readonly string[] | null;
 };
 
 export type SkipReason =
@@ -20,6 +22,8 @@ export type SkipReason =
   | "no_response"
   | "no_reference"
   | "no_prompt"
+  /** A context metric on a trace that carries no retrieved contexts. */
+  | "no_contexts"
   /** A semantic metric was asked for without an embedder. */
   | "no_embedder"
   /** The embedding model found no token it knows in one of the texts (all-zero vector). */
