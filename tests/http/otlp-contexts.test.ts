@@ -188,6 +188,10 @@ describe.each(appTargets())("OTLP retrieved contexts over HTTP on %s", (database
       const ctx = scores.find((s) => s.name === "ctx.context_relevance")!.value as number;
       expect(ctx).toBeGreaterThan(0);
       expect(ctx).toBeLessThanOrEqual(1);
+      // The trace page shows the judge's reasoning beside its score.
+      const session = await signIn(app, ADMIN.email, ADMIN.password);
+      const page = await sessionFetch(app, session, `/p/${TEST_PROJECT}/traces/${(await read(externalId)).id}`);
+      expect(await page.text()).toContain(reasons);
     }
     // The judge was sent the joined documents with the answer, once: the second trace has the same question, answer and
     // contexts, so its verdict came from the judge cache.
