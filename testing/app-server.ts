@@ -25,7 +25,8 @@ export type RunningApp = {
   output(): string;
 };
 
-async function freePort(): Promise<number> {
+/** A TCP port free on loopback right now (the OS picks it). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {

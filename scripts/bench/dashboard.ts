@@ -15,7 +15,6 @@
 //   --quick: 20,000 traces, 2,000 vectors, 5 runs per API (the env variables still win).
 //   --json <file> also writes the results for `npm run bench` (scripts/bench/results.ts).
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
@@ -32,6 +31,7 @@ import { getRouting } from "@/lib/queries/routing";
 import { getMatchedComparison } from "@/lib/queries/routing-matched";
 import { listTraces } from "@/lib/queries/traces-list";
 import { applyBootstrap } from "@/lib/services/bootstrap";
+import { freePort } from "../../testing/app-server";
 import { createScratchDatabase } from "../../testing/scratch-database";
 import { benchRow, isQuick, writeBenchSection, type BenchRow } from "./results";
 
@@ -66,16 +66,6 @@ async function timeIt(fn: () => Promise<unknown>, runs = RUNS, warm = 3): Promis
     times.push(ms(start));
   }
   return { p50: quantile(times, 0.5), p95: quantile(times, 0.95) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /**

@@ -10,13 +10,12 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createScratchDatabase, type ScratchDatabase } from "../../testing/scratch-database";
-import { TEST_KEY, TEST_PROJECT } from "../../testing/app-server";
+import { freePort, TEST_KEY, TEST_PROJECT } from "../../testing/app-server";
 import { apiHeaders, nativeTrace, waitFor } from "../../testing/traffic";
 
 const base = process.env.TEST_DATABASE_URL;
@@ -27,16 +26,6 @@ const HAPROXY = "/usr/sbin/haproxy";
 const SPREAD_MS = 4 * 3_600_000;
 const BATCH = 20;
 const CLIENTS = 3;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** A committed template with its {{NAME}} placeholders filled; fails on any left unfilled. */
 function fillTemplate(file: string, values: Record<string, string>): string {

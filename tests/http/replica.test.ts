@@ -8,27 +8,16 @@
 // reads just after their own write, stay on the primary.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startApp, TEST_PROJECT, type RunningApp } from "../../testing/app-server";
+import { freePort, startApp, TEST_PROJECT, type RunningApp } from "../../testing/app-server";
 import { signIn } from "../../testing/session";
 import { apiHeaders, nativeTrace, waitFor } from "../../testing/traffic";
 
 const base = process.env.TEST_DATABASE_URL;
 if (!base) console.log("[replica] TEST_DATABASE_URL is not set: the read-replica test is skipped.");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** As root, the server's binaries must run as the postgres user (initdb and postgres refuse root). */
 function runAs(): { uid: number; gid: number } | undefined {
