@@ -112,6 +112,23 @@ describe("driftline eval", () => {
     expect(out.mean).toEqual({ language_mismatch: 1, empty: 0 });
   }, 60_000);
 
+  it("scores context_relevance from each line's retrieved contexts, and refuses contexts that are not strings", async () => {
+    const input = await file("contexts.jsonl", [
+      { prompt: "How do I export my invoices?", response: "Use Export.", contexts: ["Invoices are exported from the billing page with the export button."] },
+      { prompt: "How do I export my invoices?", response: "Use Export." },
+    ]);
+    const r = await cli(["--input", input, "--metrics", "context_relevance", "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.items[0].context_relevance).toBeGreaterThan(0);
+    expect(out.items[0].context_relevance).toBeLessThanOrEqual(1);
+    expect(out.items[1]).toEqual({ context_relevance: null, skipped: { context_relevance: "no_contexts" } });
+    const bad = await file("bad-contexts.jsonl", [{ prompt: "q", response: "a", contexts: [{ content: "x" }] }]);
+    const refused = await cli(["--input", bad, "--metrics", "context_relevance"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/bad-contexts\.jsonl:1: field "contexts" must be an array of strings/);
+  }, 60_000);
+
   it("takes metric settings as JSON", async () => {
     const input = await file("settings.jsonl", [{ response: '{"answer": "yes"}' }, { response: "yes" }]);
     const r = await cli(["--input", input, "--metrics", "json_schema,regex", "--json", "--settings", JSON.stringify({ json_schema: { schema: { type: "object", required: ["answer"] } }, regex: { pattern: "^\\{" } })]);

@@ -15,12 +15,12 @@ export interface EvalIo {
 const USAGE = `Usage: driftline eval --input <pairs.jsonl> --metrics <m1,m2,…> [--json]
                       [--fail-below <metric>=<value> …] [--settings '<json>']
 
-Scores each line of a JSON Lines file, {"response": …, "reference": …, "prompt": …}, with the
-named metrics, and prints every item's scores and the means. Metrics:
+Scores each line of a JSON Lines file, {"response": …, "reference": …, "prompt": …, "contexts": […]}
+(contexts: the retrieved documents, for context_relevance), with the named metrics, and prints every item's scores and the means. Metrics:
   ${METRIC_NAMES.join(", ")}
 (definitions: docs/evaluations.md). A metric that cannot score a line (no reference, no known word
 for the embedding model…) leaves it null and out of the mean. Unit metrics are on [0, 1]; length_*
-and pii are counts. Semantic metrics (semscore, relevance, bertscore) use the configured embedding
+and pii are counts. Semantic metrics (semscore, relevance, bertscore, context_relevance) use the configured embedding
 model (EMBEDDING_MODEL; the bundled offline model works without a network).
 --settings gives metric settings as JSON, e.g. '{"rouge1":{"stemmer":true},"regex":{"pattern":"^\\\\{"}}'.
 --fail-below exits 1 when a metric's mean is below the value (repeatable). Bad input exits 2.`;
@@ -96,6 +96,10 @@ async function readItems(file: string, metrics: readonly MetricName[]): Promise<
       if (typeof v !== "string") throw new InputError(`${where}: field "${name}" must be a string, got ${Array.isArray(v) ? "an array" : typeof v}`);
       return v;
     };
+    const contexts = record.contexts;
+    if (contexts !== undefined && contexts !== null && !(Array.isArray(contexts) && contexts.every((c) => typeof c === "string"))) {
+      throw new InputError(`${where}: field "contexts" must be an array of strings (the retrieved documents)`);
+    }
     items.push({
       line,
       input: {
@@ -103,6 +107,7 @@ async function readItems(file: string, metrics: readonly MetricName[]): Promise<
         reference: field("reference", needReference),
         prompt: field("prompt", needPrompt),
         finishReason: field("finishReason", []),
+        contexts: (contexts as string[] | null | undefined) ?? null,
       },
     });
   }
