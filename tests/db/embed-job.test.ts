@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { minimalTrace } from "../../testing/fixtures/trace";
 import type { DatabaseHandle } from "@/db/client";
 import { embeddingIndexName, ensureEmbeddingIndexes } from "@/db/embedding-index";
 import { projects } from "@/db/schema";
@@ -11,29 +12,18 @@ import { recordTraces } from "@/lib/services/traces/record-traces";
 import { dbTargets } from "./targets";
 
 function trace(externalId: string, prompt: string, response: string | null): NormalizedTrace {
-  return {
-    externalId,
+  return minimalTrace(externalId, {
     timestamp: new Date("2026-11-20T10:00:00Z"),
     provider: "openai",
     model: "gpt-4o-mini",
-    modelVersion: null,
-    route: null,
     prompt: [{ role: "user", content: prompt }],
     response: response === null ? null : [{ role: "assistant", content: response }],
     latencyMs: 500,
-    ttftMs: null,
     inputTokens: 10,
     outputTokens: 10,
     costUsd: 0.0001,
-    status: "ok",
-    error: null,
     finishReason: "stop",
-    userId: null,
-    sessionId: null,
-    tags: [],
-    metadata: {},
-    scores: {},
-  };
+  });
 }
 
 /** The real embedder, failing on demand: what a model crash or an out-of-memory looks like to the job. */

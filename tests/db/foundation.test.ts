@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { minimalTrace } from "../../testing/fixtures/trace";
 import type { DatabaseHandle } from "@/db/client";
 import { embeddingIndexName, ensureEmbeddingModel } from "@/db/embedding-index";
 import { appliedMigrationCount, pgvectorVersion, runMigrations } from "@/db/migrate";
@@ -19,8 +20,7 @@ const journal = JSON.parse(readFileSync(path.resolve("db/migrations/meta/_journa
 };
 
 function trace(externalId: string, overrides: Partial<NormalizedTrace> = {}): NormalizedTrace {
-  return {
-    externalId,
+  return minimalTrace(externalId, {
     timestamp: new Date("2026-11-01T12:00:00Z"),
     provider: "openai",
     model: "gpt-4o",
@@ -36,8 +36,6 @@ function trace(externalId: string, overrides: Partial<NormalizedTrace> = {}): No
     inputTokens: 42,
     outputTokens: 17,
     costUsd: 0.000321,
-    status: "ok",
-    error: null,
     finishReason: "stop",
     userId: "u-1",
     sessionId: "s-1",
@@ -45,7 +43,7 @@ function trace(externalId: string, overrides: Partial<NormalizedTrace> = {}): No
     metadata: { env: "prod" },
     scores: { user_feedback: 1 },
     ...overrides,
-  };
+  });
 }
 
 /** Deterministic pseudo-random unit vectors (mulberry32). */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { minimalTrace } from "../../testing/fixtures/trace";
 import type { DatabaseHandle } from "@/db/client";
 import { ensureEmbeddingModel } from "@/db/embedding-index";
 import { projects } from "@/db/schema";
@@ -20,30 +21,24 @@ const H = 3_600_000;
 const BASE = Date.parse("2026-11-20T10:00:00Z");
 
 function trace(i: number, over: Partial<NormalizedTrace> = {}): NormalizedTrace {
-  return {
-    externalId: `t-${i}`,
+  return minimalTrace(`t-${i}`, {
     timestamp: new Date(BASE + (i % 3) * H + i * 1000),
     provider: "openai",
     model: i % 2 === 0 ? "gpt-4o" : "gpt-4o-mini",
-    modelVersion: null,
     route: i % 2 === 0 ? "quality" : "cheap",
     prompt: [{ role: "user", content: `question ${i % 5}` }],
     response: [{ role: "assistant", content: "answer" }],
     latencyMs: 100 + i * 37,
-    ttftMs: null,
     inputTokens: 10,
     outputTokens: 20,
     costUsd: i % 2 === 0 ? 0.01 : 0.001,
     status: i % 10 === 0 ? "error" : "ok",
-    error: null,
     finishReason: "stop",
     userId: `u-${i % 7}`,
-    sessionId: null,
     tags: i % 3 === 0 ? ["billing", "vip"] : ["billing"],
-    metadata: {},
     scores: { helpfulness: (i % 4) / 4 },
     ...over,
-  };
+  });
 }
 
 describe.each(dbTargets())("rollups and dashboard queries on $name", (target) => {
