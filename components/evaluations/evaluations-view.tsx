@@ -18,7 +18,7 @@ type EvaluatorList = { data: EvaluatorView[]; backlog: EvaluationBacklog };
 /** The metrics each kind offers, with the defaults checked (docs/evaluations.md). */
 const KIND_METRICS = {
   ngram: { all: ["bleu", "chrf", "chrf++", "rouge1", "rouge2", "rougeL"], defaults: ["bleu", "chrf", "rouge1", "rouge2", "rougeL"], label: "Reference n-gram (BLEU, chrF, ROUGE)" },
-  semantic: { all: ["semscore", "relevance", "bertscore"], defaults: ["semscore", "relevance"], label: "Semantic similarity (embedding model)" },
+  semantic: { all: ["semscore", "relevance", "bertscore", "context_relevance"], defaults: ["semscore", "relevance"], label: "Semantic similarity (embedding model)" },
   heuristic: {
     all: ["empty", "truncated", "refusal", "language_mismatch", "pii", "length_words", "length_chars", "json_valid"],
     defaults: ["empty", "truncated", "refusal", "language_mismatch", "pii", "length_words"],
