@@ -13,6 +13,12 @@ import { resumeSelfPausedEvaluators, runJudgeItems, type JudgeItem, type JudgeRu
  * batch spreads its fixed cost (measured in scripts/bench/evals.ts: 512 against 128 before).
  */
 export const EVAL_BATCH_SIZE = 512;
+/**
+ * Rows the server's periodic task claims per tick. Smaller than a drain's: rows whose texts still wait to be
+ * embedded are claimed and put back every few seconds, and on the embedded database each such batch holds its
+ * one background lane; at 512 a fresh demo's ~27,000 queued pairs kept the embedding job from its texts for minutes.
+ */
+export const EVAL_TASK_BATCH_SIZE = 128;
 /** After this many failed attempts a trace is given up for that evaluator, with the reason kept. */
 export const MAX_EVAL_ATTEMPTS = 5;
 /** How long a trace waits for its texts to be embedded before it is looked at again. */

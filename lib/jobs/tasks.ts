@@ -1,7 +1,7 @@
 import { ensureEmbeddingIndexes, ensureEmbeddingModel } from "@/db/embedding-index";
 import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import { runEmbedBatch } from "./embed";
-import { runEvalBatch } from "./evaluate";
+import { EVAL_TASK_BATCH_SIZE, runEvalBatch } from "./evaluate";
 import { analyzeTask } from "./analyze";
 import { langfuseCloseTask } from "./langfuse-close";
 import { alertDeliveryTask, monitorTask, versionChangeTask } from "./monitors";
@@ -79,10 +79,7 @@ export function evaluationTask(options: { batchSize?: number; intervalMs?: numbe
                         and (locked_until is null or locked_until < now())) as due`,
       );
       if (!due?.due) return false;
-      // 128 rows a tick, not the 512 a drain uses (EVAL_BATCH_SIZE): rows whose texts still wait to be embedded are
-      // claimed and put back every few seconds, and on the embedded database each such batch holds its one
-      // background lane; at 512 a fresh demo's ~27,000 queued pairs kept the embedding job from its texts for minutes.
-      const stats = await runEvalBatch(handle, await shared.get(), { batchSize: options.batchSize ?? 128, leaseMs: options.leaseMs });
+      const stats = await runEvalBatch(handle, await shared.get(), { batchSize: options.batchSize ?? EVAL_TASK_BATCH_SIZE, leaseMs: options.leaseMs });
       return stats.scored + stats.failed > 0;
     },
     close: () => shared.close(),
