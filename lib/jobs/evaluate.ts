@@ -14,15 +14,23 @@ import { resumeSelfPausedEvaluators, runJudgeItems, type JudgeItem, type JudgeRu
  */
 export const EVAL_BATCH_SIZE = 512;
 /**
- * Rows the server's periodic task claims per tick. Smaller than a drain's: rows whose texts still wait to be
- * embedded are claimed and put back every few seconds, and on the embedded database each such batch holds its
- * one background lane; at 512 a fresh demo's ~27,000 queued pairs kept the embedding job from its texts for minutes.
+ * Rows the server's periodic task claims per tick. Smaller than a drain's: on the embedded database a batch
+ * holds its one background lane, which the embedding job and the monitors share, so a tick stays short.
  */
 export const EVAL_TASK_BATCH_SIZE = 128;
 /** After this many failed attempts a trace is given up for that evaluator, with the reason kept. */
 export const MAX_EVAL_ATTEMPTS = 5;
 /** How long a trace waits for its texts to be embedded before it is looked at again. */
 const EMBEDDING_WAIT_SECONDS = 5;
+/**
+ * Rows whose evaluator embeds (semantic) or matches against a golden set are not claimed while their trace's
+ * texts are still in the embedding backlog: claiming them only to put them back kept a fresh project's whole
+ * queue cycling through the claim every few seconds (on the embedded database, in the embedding job's own lane).
+ * A trace that carries its own expected output waits too with a golden-set evaluator (its texts are embedded
+ * within seconds); the job still checks at run time and waits without an attempt if a text was queued since.
+ */
+const NOT_WAITING_FOR_EMBEDDINGS = `not ((e.kind = 'semantic' or (e.dataset_id is not null and e.kind <> 'heuristic'))
+  and exists (select 1 from embedding_backlog eb where eb.project_id = b.project_id and eb.trace_id = b.trace_id and eb.failed_at is null))`;
 /** An LLM judge's unreadable answer is kept up to this length in `eval_backlog.last_answer`. */
 const MAX_RAW_ANSWER_CHARS = 16_000;
 
@@ -103,7 +111,7 @@ export async function runEvalBatch(
     table: "eval_backlog",
     key: ["project_id", "trace_id", "evaluator_id"],
     join: "join evaluators e on e.project_id = b.project_id and e.id = b.evaluator_id and e.status = 'enabled'",
-    due: "b.failed_at is null and b.next_attempt_at <= now() and (b.locked_until is null or b.locked_until < now())",
+    due: `b.failed_at is null and b.next_attempt_at <= now() and (b.locked_until is null or b.locked_until < now()) and ${NOT_WAITING_FOR_EMBEDDINGS}`,
     orderBy: "b.next_attempt_at",
     set: (p) => `locked_until = now() + make_interval(secs => ${p(0)}::double precision / 1000), attempts = b.attempts + 1`,
     setParams: [leaseMs],

@@ -63,9 +63,11 @@ for (const target of dbTargets()) {
       const backlog = await handle.query<{ n: number }>("select count(*)::int as n from eval_backlog where project_id = $1", [projectId]);
       expect(backlog[0]!.n).toBe(8);
 
-      // The reference-based evaluator waits until the prompts are embedded; the heuristics do not.
+      // The golden-set evaluator's rows are not even claimed until the prompts are embedded; the heuristics run.
       const first = await runEvalBatch(handle, embedder);
-      expect(first).toMatchObject({ claimed: 8, scored: 5, waiting: 3 });
+      expect(first).toMatchObject({ claimed: 4, scored: 4, waiting: 0 });
+      const unclaimed = await handle.query<{ n: number }>("select count(*)::int as n from eval_backlog where project_id = $1 and attempts = 0 and locked_until is null", [projectId]);
+      expect(unclaimed[0]!.n).toBe(4);
       await drainEmbeddingBacklog(handle, embedder);
       await handle.query("update eval_backlog set next_attempt_at = now() where project_id = $1", [projectId]);
       await drainEvalBacklog(handle, embedder);
