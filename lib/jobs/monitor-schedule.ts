@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { claimPerProject } from "@/db/claim";
 import type { DatabaseHandle } from "@/db/client";
 import { monitors, type Monitor, type MonitorSegment } from "@/db/schema";
 import { cronTicksBetween, nextCronTick, parseCron } from "@/lib/monitors/cron";
@@ -80,18 +81,19 @@ function readsScores(monitor: Monitor): boolean {
 }
 
 async function claimDue(handle: DatabaseHandle, now: Date, limit: number, leaseMs: number, monitorId?: string): Promise<Monitor[]> {
-  const rows = await handle.query<{ project_id: string; id: string }>(
-    `with due as (
-       select project_id, id from monitors
-        where paused = false and (next_run_at <= $1 or backfilled_at is null)
-          and (locked_until is null or locked_until < $1)
-          and ($3::uuid is null or id = $3)
-        order by next_run_at limit $2 for update skip locked)
-     update monitors m set locked_until = $1::timestamptz + make_interval(secs => $4::double precision)
-       from due where m.project_id = due.project_id and m.id = due.id
-     returning m.project_id, m.id`,
-    [now.toISOString(), limit, monitorId ?? null, leaseMs / 1000],
-  );
+  // Per project (claimPerProject): each locking statement on one project, so the claim runs on Citus too.
+  const rows = await claimPerProject<{ project_id: string; id: string }>(handle, {
+    table: "monitors",
+    key: ["project_id", "id"],
+    due: `b.paused = false and (b.next_run_at <= $1::timestamptz or b.backfilled_at is null)
+      and (b.locked_until is null or b.locked_until < $1::timestamptz) and ($2::uuid is null or b.id = $2::uuid)`,
+    dueParams: [now.toISOString(), monitorId ?? null],
+    orderBy: "b.next_run_at",
+    set: (p) => `locked_until = ${p(0)}::timestamptz + make_interval(secs => ${p(1)}::double precision)`,
+    setParams: [now.toISOString(), leaseMs / 1000],
+    returning: "b.project_id, b.id",
+    limit,
+  });
   const out: Monitor[] = [];
   for (const r of rows) {
     const [m] = await handle.db.select().from(monitors).where(and(eq(monitors.projectId, r.project_id), eq(monitors.id, r.id)));
