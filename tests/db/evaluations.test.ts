@@ -178,6 +178,9 @@ for (const target of dbTargets()) {
       const semantic = await createEvaluator({ ctx, input: { projectId: pid, name: "sem", kind: "semantic", settings: { metrics: ["relevance"] } } });
       const broken = await createEvaluator({ ctx, input: { projectId: pid, name: "broken", kind: "heuristic", settings: { metrics: ["empty"] } } });
       await handle.query(`update evaluators set settings = '{"metrics":["no-such-metric"]}'::jsonb where project_id = $1 and id = $2`, [pid, broken.id]);
+      // What the earlier tests left due (rows that waited for their embeddings) is scored first: this batch holds only f1's.
+      await drainEmbeddingBacklog(handle, embedder);
+      await drainEvalBacklog(handle, embedder);
       await recordTraces(handle.db, { projectId: pid, traces: [minimalTrace("f1", { prompt: "Hello there", response: "Hi, how can I help?" })] });
       await drainEmbeddingBacklog(handle, embedder);
       // No embedder in this process: the semantic evaluator's row is retried later; the broken evaluator's is given up.
