@@ -14,7 +14,8 @@
 //      dashboard p95 against the same probes once the server is idle.
 //
 // Runs on PGlite and on PostgreSQL (TEST_DATABASE_URL, default the local
-// server; BENCH_LOAD_DATABASES=pglite or postgres for one). Baselines from the
+// server; BENCH_LOAD_DATABASES=pglite or postgres for one; BENCH_LOAD_PARTS=ingest,backfill,demo or a
+// subset). Baselines from the
 // same run: the 1-connection level for throughput, probes of the idle server
 // for health latency. Needs `npx next build` first.
 import { startApp } from "../../testing/app-server";
@@ -33,9 +34,17 @@ const tables: BenchTable[] = [];
 const notes: string[] = [];
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const databases = (process.env.BENCH_LOAD_DATABASES ?? (process.env.TEST_DATABASE_URL ? "pglite,postgres" : "pglite")).split(",") as Array<"pglite" | "postgres">;
+// BENCH_LOAD_PARTS (default ingest,backfill,demo): which of the three parts run, e.g. `demo` alone.
+const parts = new Set((process.env.BENCH_LOAD_PARTS ?? "ingest,backfill,demo").split(",").map((p) => p.trim()));
 const env = { DRIFTLINE_DEMO: "0", EMBEDDING_MODEL: "driftline-glove-100d" };
 
 for (const database of databases) {
+  if (parts.has("ingest")) await ingestLevels(database);
+  if (parts.has("backfill")) await backfillProbes(database);
+}
+
+/** Part 1: ingest at increasing concurrency, jobs off. */
+async function ingestLevels(database: "pglite" | "postgres"): Promise<void> {
   console.log(`\n## ${database}: ingest under load (${seconds} s per level)`);
   // Jobs off while measuring ingest alone: embedding what was just posted would compete for the CPU
   // (part 2 measures the server while it does that work).
@@ -72,6 +81,10 @@ for (const database of databases) {
     rows: results.map((r) => [r.kind, String(r.connections), fmt(r.requestsPerSecond), fmt(r.tracesPerSecond), fmt(r.p50Ms), fmt(r.p99Ms), fmt(r.maxMs), String(r.errors), String(r.non2xx)]),
   });
 
+}
+
+/** Part 2: /api/health while the server embeds a backlog and backfills three new monitors. */
+async function backfillProbes(database: "pglite" | "postgres"): Promise<void> {
   console.log(`\n## ${database}: /api/health during a backfill (${backfillTraces} traces over 14 days, 3 new monitors)`);
   const busy = await startApp({ database, env });
   try {
@@ -118,7 +131,7 @@ for (const database of databases) {
   }
 }
 
-if (databases.includes("pglite")) await demoBackfill();
+if (parts.has("demo") && databases.includes("pglite")) await demoBackfill();
 
 /**
  * Part 3: the embedded database while the demo's backfill runs. The server starts on a fresh demo (30 days,
