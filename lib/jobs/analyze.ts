@@ -2,7 +2,7 @@ import type { DatabaseHandle } from "@/db/client";
 import type { PeriodicTask } from "./runner";
 
 /** Tables written by ingest and the jobs; the ones whose plans matter most. */
-const WATCHED = ["traces", "trace_keys", "scores", "embedding_backlog", "embeddings", "hourly_rollups"];
+const WATCHED = ["traces", "trace_keys", "scores", "embedding_backlog", "eval_backlog", "embeddings", "hourly_rollups"];
 /** Above this many rows (by the last ANALYZE) PostgreSQL's autovacuum is left to it. */
 const SMALL_TABLE = 100_000;
 
