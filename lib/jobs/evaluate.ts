@@ -4,7 +4,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { ensureEmbeddingModel } from "@/db/embedding-index";
 import type { Embedder } from "@/lib/embeddings";
 import { prepareEvaluator, scoreName, type EvaluatorKind, type PreparedEvaluator } from "@/lib/evals/evaluator";
-import { matchGoldenItems, type GoldenMatch } from "@/lib/evals/matching";
+import { matchGoldenItems, parseVector, type GoldenMatch } from "@/lib/evals/matching";
 import { computeMetrics, isSkipped, type MetricName } from "@/lib/evals/metrics";
 import { resumeSelfPausedEvaluators, runJudgeItems, type JudgeItem, type JudgeRunOptions } from "./evaluate-judge";
 
@@ -57,6 +57,8 @@ type TraceRow = {
   prompt_vector: string | null;
   response_vector: string | null;
 };
+/** A loaded trace with its stored vectors parsed once (matching fills a missing prompt vector in). */
+type LoadedTrace = Omit<TraceRow, "prompt_vector" | "response_vector"> & { prompt_vector: Float32Array | null; response_vector: Float32Array | null };
 type EvaluatorRow = { project_id: string; id: string; name: string; kind: EvaluatorKind; settings: unknown; version: number; dataset_id: string | null };
 
 /** `scored`: pairs finished (an llm_judge template that cannot judge a trace finishes it with no score: `skipped`); `released`: not attempted, back in the backlog (a judge that paused itself). */
@@ -135,7 +137,9 @@ export async function runEvalBatch(
     [traceKeys.map((c) => c.project_id), traceKeys.map((c) => c.trace_id), modelId ?? -1],
   );
   const evaluators = new Map(evaluatorRows.map((e) => [`${e.project_id}/${e.id}`, e]));
-  const traces = new Map(traceRows.map((t) => [`${t.project_id}/${t.id}`, t]));
+  const traces = new Map<string, LoadedTrace>(
+    traceRows.map((t) => [`${t.project_id}/${t.id}`, { ...t, prompt_vector: parseVector(t.prompt_vector), response_vector: parseVector(t.response_vector) }]),
+  );
   const prepared = new Map<string, PreparedEvaluator | Error>();
   const prepare = (e: EvaluatorRow) => {
     const key = `${e.project_id}/${e.id}/${e.version}`;
@@ -159,7 +163,7 @@ export async function runEvalBatch(
 
   lap("load");
   // Golden-set matches, one query per dataset, for the traces that need one.
-  const matchRequests = new Map<string, { projectId: string; datasetId: string; threshold: number; traces: TraceRow[] }>();
+  const matchRequests = new Map<string, { projectId: string; datasetId: string; threshold: number; traces: LoadedTrace[] }>();
   for (const row of claimed) {
     const evaluator = evaluators.get(`${row.project_id}/${row.evaluator_id}`);
     const trace = traces.get(`${row.project_id}/${row.trace_id}`);
@@ -269,8 +273,8 @@ export async function runEvalBatch(
         {
           embedder,
           vectors: {
-            prompt: parseVector(trace.prompt_vector),
-            response: parseVector(trace.response_vector),
+            prompt: trace.prompt_vector,
+            response: trace.response_vector,
             ...(referenceVector !== undefined && referenceVector !== null ? { reference: referenceVector } : {}),
           },
         },
@@ -373,10 +377,4 @@ export async function drainEvalBacklog(
     if (stats.scored + stats.failed === 0) break; // everything waits or retries later
   }
   return total;
-}
-
-function parseVector(text: string | null): Float32Array | null {
-  if (!text) return null;
-  const body = text.slice(1, -1);
-  return body === "" ? null : Float32Array.from(body.split(","), Number);
 }
