@@ -110,6 +110,7 @@ async function loadSet(
     embedded: withItems.map((r) => r.looked),
   };
   sets.delete(key);
+  if (!inProcess) return set; // a large set is read again by the next batch, not held
   sets.set(key, set);
   while (sets.size > MATCH_CACHE_DATASETS) sets.delete(sets.keys().next().value!);
   return set;
@@ -133,7 +134,7 @@ function norm(v: Float32Array | null): number {
  * trace id, the match or null.
  *
  * A set of up to MATCH_IN_PROCESS_MAX_ITEMS items is loaded once per version
- * and model and matched here (cosine in double precision over the stored
+ * and model (docs/evaluations.md, "Golden sets and matching") and matched here (cosine in double precision over the stored
  * single-precision vectors; of equally near items the first loaded wins);
  * a larger one by one lateral pgvector query per call.
  */

@@ -73,7 +73,7 @@ for (const target of dbTargets()) {
       const question = "Is there a discount for students and teachers?";
       const before = await matchGoldenItems(handle, embedder, modelId, { projectId, datasetId: dataset.id, threshold: 0.9, traces: await traces([question]) });
       expect(before.get("t0")).toBeNull();
-      await addDatasetItems({ ctx: operator(), input: { projectId, datasetId: dataset.id, items: [{ input: question, expectedOutput: "Yes, 50 % off." }] } });
+      await addDatasetItems({ ctx: operator(), input: { projectId, datasetId: dataset.id, items: [{ input: question, expectedOutput: "Yes, 50 % off.", metadata: {} }] } });
       const after = await matchGoldenItems(handle, embedder, modelId, { projectId, datasetId: dataset.id, threshold: 0.9, traces: await traces([question, "Is there a discount for students?"]) });
       expect(after.get("t0")).toMatchObject({ expectedOutput: "Yes, 50 % off.", exact: true, similarity: 1 });
       expect(after.get("t1")).toMatchObject({ expectedOutput: "Yes, 50 % off.", exact: false });
