@@ -12,7 +12,7 @@ export type TraceForMatch = { id: string; prompt_text: string | null; prompt_vec
  * dataset version and embedding model; larger ones by one lateral pgvector query per batch (the vectors of a
  * very large set are not held in memory). 10,000 items of 384 dimensions are 15 MB.
  */
-export const MATCH_IN_PROCESS_MAX_ITEMS = 10_000;
+const MATCH_IN_PROCESS_MAX_ITEMS = 10_000;
 /** Golden sets kept loaded per database, least recently used dropped first. */
 const MATCH_CACHE_DATASETS = 32;
 
