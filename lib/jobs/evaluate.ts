@@ -4,7 +4,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { ensureEmbeddingModel } from "@/db/embedding-index";
 import type { Embedder } from "@/lib/embeddings";
 import { prepareEvaluator, scoreName, type EvaluatorKind, type PreparedEvaluator } from "@/lib/evals/evaluator";
-import { matchGoldenItems, type GoldenMatch } from "@/lib/evals/matching";
+import { matchGoldenItems, parseVector, type GoldenMatch } from "@/lib/evals/matching";
 import { computeMetrics, isSkipped, type MetricName } from "@/lib/evals/metrics";
 import { resumeSelfPausedEvaluators, runJudgeItems, type JudgeItem, type JudgeRunOptions } from "./evaluate-judge";
 
@@ -65,6 +65,8 @@ type TraceRow = {
   prompt_vector: string | null;
   response_vector: string | null;
 };
+/** A loaded trace with its stored vectors parsed once (matching fills a missing prompt vector in). */
+type LoadedTrace = Omit<TraceRow, "prompt_vector" | "response_vector"> & { prompt_vector: Float32Array | null; response_vector: Float32Array | null };
 type EvaluatorRow = { project_id: string; id: string; name: string; kind: EvaluatorKind; settings: unknown; version: number; dataset_id: string | null };
 
 /** `scored`: pairs finished (an llm_judge template that cannot judge a trace finishes it with no score: `skipped`); `released`: not attempted, back in the backlog (a judge that paused itself). */
@@ -132,18 +134,21 @@ export async function runEvalBatch(
   const traceKeys = [...new Map(claimed.map((c) => [`${c.project_id}/${c.trace_id}`, c])).values()];
   const traceRows = await handle.query<TraceRow>(
     `select t.project_id, t.id, t.prompt_text, t.response_text, t.expected_output, t.finish_reason, t.contexts,
-            (select string_agg(m->>'content', E'\n') from jsonb_array_elements(case when jsonb_typeof(t.prompt) = 'array' then t.prompt else '[]'::jsonb end) m
-              where m->>'role' = 'system') as system_text,
+            case when $4 then (select string_agg(m->>'content', E'\n') from jsonb_array_elements(case when jsonb_typeof(t.prompt) = 'array' then t.prompt else '[]'::jsonb end) m
+              where m->>'role' = 'system') end as system_text,
             exists (select 1 from embedding_backlog b where b.project_id = t.project_id and b.trace_id = t.id and b.failed_at is null) as waiting_embedding,
             pe.embedding::text as prompt_vector, re.embedding::text as response_vector
        from unnest($1::uuid[], $2::uuid[]) as u(project_id, id)
        join traces t on t.project_id = u.project_id and t.id = u.id
        left join embeddings pe on pe.project_id = t.project_id and pe.trace_id = t.id and pe.kind = 'prompt' and pe.model_id = $3
        left join embeddings re on re.project_id = t.project_id and re.trace_id = t.id and re.kind = 'response' and re.model_id = $3`,
-    [traceKeys.map((c) => c.project_id), traceKeys.map((c) => c.trace_id), modelId ?? -1],
+    // Only a judge reads the system prompt: without one the prompt's messages are not read.
+    [traceKeys.map((c) => c.project_id), traceKeys.map((c) => c.trace_id), modelId ?? -1, evaluatorRows.some((e) => e.kind === "llm_judge")],
   );
   const evaluators = new Map(evaluatorRows.map((e) => [`${e.project_id}/${e.id}`, e]));
-  const traces = new Map(traceRows.map((t) => [`${t.project_id}/${t.id}`, t]));
+  const traces = new Map<string, LoadedTrace>(
+    traceRows.map((t) => [`${t.project_id}/${t.id}`, { ...t, prompt_vector: parseVector(t.prompt_vector), response_vector: parseVector(t.response_vector) }]),
+  );
   const prepared = new Map<string, PreparedEvaluator | Error>();
   const prepare = (e: EvaluatorRow) => {
     const key = `${e.project_id}/${e.id}/${e.version}`;
@@ -167,7 +172,7 @@ export async function runEvalBatch(
 
   lap("load");
   // Golden-set matches, one query per dataset, for the traces that need one.
-  const matchRequests = new Map<string, { projectId: string; datasetId: string; threshold: number; traces: TraceRow[] }>();
+  const matchRequests = new Map<string, { projectId: string; datasetId: string; threshold: number; traces: LoadedTrace[] }>();
   for (const row of claimed) {
     const evaluator = evaluators.get(`${row.project_id}/${row.evaluator_id}`);
     const trace = traces.get(`${row.project_id}/${row.trace_id}`);
@@ -277,8 +282,8 @@ export async function runEvalBatch(
         {
           embedder,
           vectors: {
-            prompt: parseVector(trace.prompt_vector),
-            response: parseVector(trace.response_vector),
+            prompt: trace.prompt_vector,
+            response: trace.response_vector,
             ...(referenceVector !== undefined && referenceVector !== null ? { reference: referenceVector } : {}),
           },
         },
@@ -309,9 +314,12 @@ export async function runEvalBatch(
   await handle.db.transaction(async (tx) => {
     const scored = outcomes.filter((o): o is Extract<Outcome, { kind: "scores" }> => o.kind === "scores");
     const done = outcomes.filter((o) => o.kind === "scores" || o.kind === "skip");
-    const scoreRows = scored.flatMap((o) =>
-      o.scores.map((s) => ({ ...s, projectId: o.row.project_id, traceId: o.row.trace_id, evaluator: o.evaluator, match: o.match })),
-    );
+    // In key order (uuids compare as their text; any one order for every worker keeps concurrent inserts from
+    // deadlocking), sorted here: sorting in SQL compared the names by collation, a measurable part of the insert.
+    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const scoreRows = scored
+      .flatMap((o) => o.scores.map((s) => ({ ...s, projectId: o.row.project_id, traceId: o.row.trace_id, evaluator: o.evaluator, match: o.match })))
+      .sort((a, b) => byKey(a.projectId, b.projectId) || byKey(a.traceId, b.traceId) || byKey(a.name, b.name));
     if (scoreRows.length > 0) {
       const col = <T>(pick: (r: (typeof scoreRows)[number]) => T) => sql.param(scoreRows.map(pick));
       await tx.execute(sql`insert into scores (project_id, trace_id, name, source, value, comment, evaluator_id, evaluator_version, dataset_item_id, match_similarity)
@@ -319,8 +327,8 @@ export async function runEvalBatch(
           from unnest(${col((r) => r.projectId)}::uuid[], ${col((r) => r.traceId)}::uuid[], ${col((r) => r.name)}::text[],
                       ${col((r) => r.value)}::float8[], ${col((r) => r.comment)}::text[], ${col((r) => r.evaluator.id)}::uuid[], ${col((r) => r.evaluator.version)}::int4[],
                       ${col((r) => r.match?.itemId ?? null)}::uuid[], ${col((r) => r.match?.similarity ?? null)}::float8[])
-            as u(project_id, trace_id, name, value, comment, evaluator_id, evaluator_version, item_id, similarity)
-         order by u.project_id, u.trace_id, u.name
+            with ordinality as u(project_id, trace_id, name, value, comment, evaluator_id, evaluator_version, item_id, similarity, ord)
+         order by u.ord
         on conflict (project_id, trace_id, name, source) do nothing`);
     }
     if (done.length > 0) {
@@ -381,10 +389,4 @@ export async function drainEvalBacklog(
     if (stats.scored + stats.failed === 0) break; // everything waits or retries later
   }
   return total;
-}
-
-function parseVector(text: string | null): Float32Array | null {
-  if (!text) return null;
-  const body = text.slice(1, -1);
-  return body === "" ? null : Float32Array.from(body.split(","), Number);
 }

@@ -229,19 +229,48 @@ order off, on, on, off. Then their texts are embedded, the tables analyzed (as a
 evaluation backlog of the first run is drained by one evaluate worker, that of the second by \`BENCH_EVAL_WORKERS\`
 (default 2) workers at once (one process, a pooled connection each). Batches of \`BENCH_EVAL_BATCH\` (default 512)
 (trace, evaluator) rows. Targets: the evaluators keep up with 1,000 traces/s; ingest p99 rises by at most 10 %.`,
-    afterword: `Each phase of a batch is one statement for the whole batch; the phase times above show where the time goes
-(summed over workers). One run of this benchmark
-that left \`embeddings\` without planner statistics (48 traces/s at 1,000 traces, 8.9 of its 20.6 s loading the claimed
-traces); without statistics the vector lookup takes the embeddings' window index (every vector of
-the project, filtered per trace) instead of the primary key. The benchmark now analyzes the tables as autovacuum
-would, and the job joins each claimed trace once by key. With statistics, the job before this round (claims of
-256, correlated vector subqueries, per-row waits and errors) ran the same 2,000 traces at 108.6 traces/s with one
-worker and 196.2 with two, on this machine minutes apart — the same as now: the rewrite of the load, the cache of
-reference vectors and the larger claims do not move the figure measurably. Golden matching (one lateral pgvector
-query per batch and dataset) and the pure metrics in JavaScript are the largest phases; a second worker adds
-about 70 %. This is a shared 2-core machine under other engineers' load (load average near 19 during these runs),
-where the same figure moves by a factor of several between runs: the 1,000 traces/s target is not met here and
-this run cannot say whether it would be on an idle machine. The ingest rows are noisy too: read them as "no
-measurable cost" — the ingest statement pays one join with the enabled evaluators.`,
+    afterword: `**Against the job before this round**, run side by side: the same script from \`main\` at fe8458b (an export of
+it in a scratch directory) and from this branch, alternating, 2,000 traces each, batches of 512:
+
+| run (load average) | before, 1 worker | now, 1 worker | ratio | before, 2 workers | now, 2 workers | ratio |
+|---|---:|---:|---:|---:|---:|---:|
+| 21:14–21:19, round 1 (9.1–10.0) | 146 | 430 | 2.94× | 286 | 596 | 2.08× |
+| 21:14–21:19, round 2 (7.1–7.4; the figures above) | 262 | 550 | 2.10× | 247 | 724 | 2.93× |
+| 21:06–21:09, earlier series, round 1 (7.8–10.0) | 139 | 1,223 | 8.79× | 275 | 1,348 | 4.90× |
+| 21:06–21:09, earlier series, round 2 (6.4–9.0) | 312 | 546 | 1.75× | 471 | 653 | 1.39× |
+
+(The earlier series ran the branch before its last change to the load and the write, below.) Time per phase, one
+worker, round 2: before claim 0.45 s, load 0.53 s, match 3.04 s, embed 0.02 s, compute 2.09 s, write 1.49 s; now
+as above. What changed:
+
+- **Matching** (3.04 → 0.31 s): a golden set of up to 10,000 items is loaded once per dataset version and embedding
+  model and the batch's stored prompt vectors are compared with every item in JavaScript, instead of one lateral
+  pgvector query per batch (which read every item's vector for every trace); each batch reads only the set's
+  \`version\`. Results equal the pgvector query's (\`tests/db/golden-matching.test.ts\` compares the two on both
+  databases; docs/evaluations.md, "Golden sets and matching", states the cut-off and the 1e-6 rounding difference).
+- **Compute** (2.09 → 1.19 s): language identification (the heaviest metric, two ELD runs per trace) counts letters
+  without a regex match object per letter and keeps ELD's answer for the last 2,048 texts; the benchmark's
+  prompts repeat (100 distinct), so about half the identifications are answered from that cache — with unique
+  prompts the gain is smaller. No metric's value changes (the reference-value tests pass unchanged). Stored
+  vectors are parsed once per trace instead of once per (trace, evaluator).
+- **Write** (1.49 → 1.14 s): the score rollup trigger (statement-level already) looks up each changed trace's hour
+  once instead of once per score (migration 0022; \`explain analyze\` of a 1,700-score insert: trigger 8.5 ms →
+  0.9 ms), and the insert is ordered in JavaScript rather than by collation in SQL. What is left of the write is
+  the insert itself: five indexes and the row-level foreign-key check on \`trace_keys\` for each of the ~10 scores
+  per trace (about 45–90 ms per 1,700 scores under this load).
+- **Load**: the system prompt is read from the prompt's messages only when a judge runs in the batch.
+
+With two workers in one process the metrics run on one JavaScript thread and the database has the same two
+cores, so a second worker adds 5–50 % here; the write phase (summed over workers) doubles with two, as both
+insert scores and take key-share locks on the same traces' keys. The 1,000 traces/s target was reached only in
+the one quieter moment of these runs (1,223 and 1,348 traces/s); under a load average of 7–10 the job does
+430–724 traces/s, 2–3× the job before. Batches of 128 (\`EVAL_TASK_BATCH_SIZE\`, the server task's) in the same
+rounds: 400 and 433 traces/s with one worker, 483 and 703 with two — 7–21 % below batches of 512 with one worker
+(the claim and the per-batch queries are paid four times as often). On the PostgreSQL server the task could take
+512 a tick; it keeps 128 on both drivers for now (on PGlite a batch holds the one background lane).
+
+The ingest rows are noisy (the p99 change with evaluators on ranged from 8 % to 106 % over these eight runs,
+before and after alike, and this change does not touch ingest): read them as "no measurable cost" — the ingest
+statement pays one join with the enabled evaluators.`,
   },
 };

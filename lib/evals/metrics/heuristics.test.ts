@@ -148,6 +148,18 @@ describe("language", () => {
     expect(detectLanguage("Ok.", { minLength: 10 })).toBeNull();
     expect(detectLanguage("42 + 17 = 59", { minLength: 10 })).toBeNull();
   });
+  it("counts letters as Unicode code points of category L (accents, other scripts, surrogate pairs), before any cached answer", () => {
+    for (const [code, text] of [
+      ["de", "Wie kann ich mein Passwort zurücksetzen, 2 Mal?"],
+      ["ru", "Как сбросить пароль 𝐀𝐁, если 😀 нет доступа?"],
+      ["zh", "如果我无法再访问我的电子邮件账户，如何重置密码？"],
+    ] as const) {
+      const letters = [...text.matchAll(/\p{L}/gu)].length;
+      expect(detectLanguage(text, { minLength: letters })).toBe(code);
+      expect(detectLanguage(text, { minLength: letters + 1 })).toBeNull();
+      expect(detectLanguage(text, { minLength: letters })).toBe(code);
+    }
+  });
 });
 
 describe("PII", () => {
