@@ -14,8 +14,9 @@ import { resumeSelfPausedEvaluators, runJudgeItems, type JudgeItem, type JudgeRu
  */
 export const EVAL_BATCH_SIZE = 512;
 /**
- * Rows the server's periodic task claims per tick. Smaller than a drain's: on the embedded database a batch
- * holds its one background lane, which the embedding job and the monitors share, so a tick stays short.
+ * Rows the server's periodic task claims per tick on the embedded database (on PostgreSQL it takes
+ * EVAL_BATCH_SIZE): there a batch holds the one background lane, which the embedding job and the monitors
+ * share, so a tick stays short.
  */
 export const EVAL_TASK_BATCH_SIZE = 128;
 /** After this many failed attempts a trace is given up for that evaluator, with the reason kept. */

@@ -1,7 +1,7 @@
 import { ensureEmbeddingIndexes, ensureEmbeddingModel } from "@/db/embedding-index";
 import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import { runEmbedBatch } from "./embed";
-import { EVAL_TASK_BATCH_SIZE, runEvalBatch } from "./evaluate";
+import { EVAL_BATCH_SIZE, EVAL_TASK_BATCH_SIZE, runEvalBatch } from "./evaluate";
 import { analyzeTask } from "./analyze";
 import { langfuseCloseTask } from "./langfuse-close";
 import { alertDeliveryTask, monitorTask, versionChangeTask } from "./monitors";
@@ -79,7 +79,10 @@ export function evaluationTask(options: { batchSize?: number; intervalMs?: numbe
                         and (locked_until is null or locked_until < now())) as due`,
       );
       if (!due?.due) return false;
-      const stats = await runEvalBatch(handle, await shared.get(), { batchSize: options.batchSize ?? EVAL_TASK_BATCH_SIZE, leaseMs: options.leaseMs });
+      const stats = await runEvalBatch(handle, await shared.get(), {
+        batchSize: options.batchSize ?? (handle.driver === "pglite" ? EVAL_TASK_BATCH_SIZE : EVAL_BATCH_SIZE),
+        leaseMs: options.leaseMs,
+      });
       return stats.scored + stats.failed > 0;
     },
     close: () => shared.close(),
