@@ -123,7 +123,7 @@ async function samplePeriod(
                   limit ${sql.raw(String(NEAR_DUPLICATE_NEIGHBOURS))}) nn
                 where nn.distance <= ${maxDistance} and nn.started_at < s.started_at
                   and nn.started_at >= ${period.from.toISOString()}::timestamptz) as duplicate
-        from s join traces t on t.project_id = ${projectId} and t.id = s.trace_id`);
+        from s join traces t on t.project_id = ${projectId} and t.id = s.trace_id and t.started_at = s.started_at`);
     return (result as unknown as { rows: Array<{ trace_id: string; cost: number; duplicate: boolean }> }).rows;
   });
 }

@@ -20,6 +20,8 @@ export async function getBreakdown(db: Database, projectId: string, period: Peri
   const key = by === "tag" ? "tag" : by;
   const range = (p: Period) =>
     sql`project_id = ${projectId} and hour >= ${p.from.toISOString()}::timestamptz and hour < ${p.to.toISOString()}::timestamptz`;
+  const periodRequests = () =>
+    selectRows<{ requests: number }>(db, sql`select coalesce(sum(requests), 0)::int as requests from hourly_rollups where ${range(period)}`);
   const [rows, prevRows, scoreRows, [total]] = await Promise.all([
     selectRows<Record<string, unknown>>(
       db,
@@ -38,9 +40,11 @@ export async function getBreakdown(db: Database, projectId: string, period: Peri
           sql`select ${sql.identifier(key)} as key, name, (sum(sum) / nullif(sum(count), 0))::float8 as avg
                 from hourly_score_rollups where ${range(period)} group by 1, 2`,
         ),
-    selectRows<{ requests: number }>(db, sql`select coalesce(sum(requests), 0)::int as requests from hourly_rollups where ${range(period)}`),
+    by === "tag" ? periodRequests() : Promise.resolve([]),
   ]);
-  const totalRequests = Number(total?.requests ?? 0);
+  // Per model or route the rows add up to the period's total (unless cut at 200); a trace carries any number of tags.
+  const totalRequests =
+    by !== "tag" && rows.length < 200 ? rows.reduce((s, r) => s + Number(r.requests ?? 0), 0) : Number((total ?? (await periodRequests())[0])?.requests ?? 0);
   const prevByKey = new Map(prevRows.map((r) => [r.key, Number(r.requests)]));
   const scoresByKey = new Map<string, Record<string, number>>();
   for (const s of scoreRows) {

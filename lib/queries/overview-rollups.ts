@@ -51,6 +51,21 @@ export function totalsFromRow(row: Record<string, unknown>): RollupTotals {
   };
 }
 
+/** The totals of several rollup rows (e.g. a period's total from its series), summed in the application. */
+export function sumTotals(rows: RollupTotals[]): RollupTotals {
+  const sum: RollupTotals = { requests: 0, errors: 0, refusals: 0, costUsd: 0, latencyMsSum: 0, latencyCount: 0, histogram: new Array<number>(LATENCY_BUCKET_COUNT).fill(0) };
+  for (const t of rows) {
+    sum.requests += t.requests;
+    sum.errors += t.errors;
+    sum.refusals += t.refusals;
+    sum.costUsd += t.costUsd;
+    sum.latencyMsSum += t.latencyMsSum;
+    sum.latencyCount += t.latencyCount;
+    for (let i = 0; i < LATENCY_BUCKET_COUNT; i++) sum.histogram[i]! += t.histogram[i] ?? 0;
+  }
+  return sum;
+}
+
 export type RollupMetrics = {
   requests: number;
   costUsd: number;

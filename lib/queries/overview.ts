@@ -5,9 +5,11 @@ import {
   histogramSumColumns,
   metricsOf,
   selectRows,
+  sumTotals,
   totalsColumns,
   totalsFromRow,
   type RollupMetrics,
+  type RollupTotals,
 } from "./overview-rollups";
 
 export type ScoreAverages = Record<string, { average: number; count: number }>;
@@ -88,18 +90,20 @@ export async function scoreAverages(
   return Object.fromEntries(rows.map((r) => [r.name, { average: Number(r.s) / Number(r.n), count: Number(r.n) }]));
 }
 
-async function kpis(db: Database, projectId: string, period: Period): Promise<OverviewKpis> {
-  const [[row], users, scores] = await Promise.all([
-    selectRows<Record<string, unknown>>(
-      db,
-      sql`select ${totalsColumns}, ${histogramSumColumns()} from hourly_rollups
-           where project_id = ${projectId} and hour >= ${period.from.toISOString()}::timestamptz
-             and hour < ${period.to.toISOString()}::timestamptz`,
-    ),
+/** A period's KPIs; its rollup totals are given when the caller sums them anyway (from the series). */
+async function kpis(db: Database, projectId: string, period: Period, totals?: Promise<RollupTotals>): Promise<OverviewKpis> {
+  const [sum, users, scores] = await Promise.all([
+    totals ??
+      selectRows<Record<string, unknown>>(
+        db,
+        sql`select ${totalsColumns}, ${histogramSumColumns()} from hourly_rollups
+             where project_id = ${projectId} and hour >= ${period.from.toISOString()}::timestamptz
+               and hour < ${period.to.toISOString()}::timestamptz`,
+      ).then(([row]) => totalsFromRow(row ?? {})),
     activeUsers(db, projectId, period),
     scoreAverages(db, projectId, period),
   ]);
-  return { ...metricsOf(totalsFromRow(row ?? {})), activeUsers: users, scores };
+  return { ...metricsOf(sum), activeUsers: users, scores };
 }
 
 /**
@@ -109,16 +113,18 @@ async function kpis(db: Database, projectId: string, period: Period): Promise<Ov
 export async function getOverview(db: Database, projectId: string, period: Period): Promise<Overview> {
   const previous = previousPeriod(period);
   const unit = seriesUnit(period);
+  // The period's own totals are the sum of its series (the same rollup rows), so they take no second scan.
+  const seriesQuery = selectRows<Record<string, unknown>>(
+    db,
+    sql`select date_trunc(${unit}, hour, 'UTC') as t, ${totalsColumns}, ${histogramSumColumns()} from hourly_rollups
+         where project_id = ${projectId} and hour >= ${period.from.toISOString()}::timestamptz
+           and hour < ${period.to.toISOString()}::timestamptz
+         group by 1 order by 1`,
+  );
   const [current, before, seriesRows, [flags]] = await Promise.all([
-    kpis(db, projectId, period),
+    kpis(db, projectId, period, seriesQuery.then((rows) => sumTotals(rows.map(totalsFromRow)))),
     kpis(db, projectId, previous),
-    selectRows<Record<string, unknown>>(
-      db,
-      sql`select date_trunc(${unit}, hour, 'UTC') as t, ${totalsColumns}, ${histogramSumColumns()} from hourly_rollups
-           where project_id = ${projectId} and hour >= ${period.from.toISOString()}::timestamptz
-             and hour < ${period.to.toISOString()}::timestamptz
-           group by 1 order by 1`,
-    ),
+    seriesQuery,
     selectRows<{ has_traces: boolean; pending: number }>(
       db,
       sql`select exists (select 1 from traces where project_id = ${projectId}) as has_traces,

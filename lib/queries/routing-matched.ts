@@ -84,18 +84,20 @@ export async function getMatchedComparison(
     await tx.execute(sql.raw("set local hnsw.iterative_scan = strict_order"));
     const result = await tx.execute(sql`
       with s as (${evenSampleSql(projectId, model, period, MATCHED_SAMPLE)}),
-      sa as (select s.*, t.model as a_model from s join traces t on t.project_id = ${projectId} and t.id = s.trace_id
+      sa as (select s.*, t.model as a_model from s
+               join traces t on t.project_id = ${projectId} and t.id = s.trace_id and t.started_at = s.started_at
               where t.model is not null),
       pairs as (
-        select sa.trace_id as a_id, sa.a_model, m.trace_id as b_id, m.model as b_model, m.distance
+        select sa.trace_id as a_id, sa.started_at as a_started_at, sa.a_model,
+               m.trace_id as b_id, m.started_at as b_started_at, m.model as b_model, m.distance
           from sa cross join lateral (
-            select nn.trace_id, t2.model, nn.distance from (
+            select nn.trace_id, nn.started_at, t2.model, nn.distance from (
               select n.trace_id, n.started_at, n.embedding::${cast} <=> sa.embedding::${cast} as distance from embeddings n
                where n.model_id = ${sql.raw(String(model.id))} and n.project_id = ${projectId} and n.kind = 'prompt'
                  and n.trace_id <> sa.trace_id
                order by n.embedding::${cast} <=> sa.embedding::${cast}
                limit ${sql.raw(String(MATCHED_NEIGHBOURS))}) nn
-            join traces t2 on t2.project_id = ${projectId} and t2.id = nn.trace_id
+            join traces t2 on t2.project_id = ${projectId} and t2.id = nn.trace_id and t2.started_at = nn.started_at
            where t2.model is not null and t2.model <> sa.a_model and nn.distance <= ${1 - MATCHED_SIMILARITY}
              and nn.started_at >= ${from}::timestamptz and nn.started_at < ${to}::timestamptz
            order by nn.distance limit 1) m)
@@ -105,8 +107,8 @@ export async function getMatchedComparison(
              ${score ? sql`(select avg(value) from scores x where x.project_id = ${projectId} and x.trace_id = p.a_id and x.name = ${score})::float8` : sql`null::float8`} as a_score,
              ${score ? sql`(select avg(value) from scores x where x.project_id = ${projectId} and x.trace_id = p.b_id and x.name = ${score})::float8` : sql`null::float8`} as b_score
         from pairs p
-        join traces ta on ta.project_id = ${projectId} and ta.id = p.a_id
-        join traces tb on tb.project_id = ${projectId} and tb.id = p.b_id`);
+        join traces ta on ta.project_id = ${projectId} and ta.id = p.a_id and ta.started_at = p.a_started_at
+        join traces tb on tb.project_id = ${projectId} and tb.id = p.b_id and tb.started_at = p.b_started_at`);
     const all = (result as unknown as { rows: Row[] }).rows;
     const counted = await tx.execute(sql`select count(*)::int as n from (${evenSampleSql(projectId, model, period, MATCHED_SAMPLE)}) s`);
     const n = (counted as unknown as { rows: Array<{ n: number }> }).rows[0]?.n ?? 0;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { seriesUnit, type Period } from "@/lib/period";
-import { histogramSumColumns, metricsOf, selectRows, totalsColumns, totalsFromRow, type RollupMetrics } from "./overview-rollups";
+import { histogramSumColumns, metricsOf, selectRows, sumTotals, totalsColumns, totalsFromRow, type RollupMetrics } from "./overview-rollups";
 
 export type RoutingDimension = "model" | "route";
 
@@ -33,56 +33,60 @@ export async function getRouting(
   options: { by: RoutingDimension; score?: string | null },
 ): Promise<Routing> {
   const unit = seriesUnit(period);
-  const key = sql.identifier(options.by);
   const range = sql`project_id = ${projectId} and hour >= ${period.from.toISOString()}::timestamptz and hour < ${period.to.toISOString()}::timestamptz`;
-  const names = await selectRows<{ name: string; n: number }>(
+  // One read of each rollup table per (period unit, model, route): the series per key, the totals per key and
+  // the scatter per (model, route) are all sums of these few hundred rows, added up here instead of three
+  // more scans of the same rollup rows each.
+  const cellsQuery = selectRows<Record<string, unknown>>(
     db,
-    sql`select name, sum(count)::int as n from hourly_score_rollups where ${range} group by name order by n desc, name`,
+    sql`select date_trunc(${unit}, hour, 'UTC') as t, model, route, ${totalsColumns}, ${histogramSumColumns()}
+          from hourly_rollups where ${range} group by 1, 2, 3`,
   );
+  const [cells, names] = await Promise.all([
+    cellsQuery,
+    selectRows<{ name: string; n: number }>(
+      db,
+      sql`select name, sum(count)::int as n from hourly_score_rollups where ${range} group by name order by n desc, name`,
+    ),
+  ]);
   const scoreNames = names.map((n) => n.name).sort();
   const score = options.score && scoreNames.includes(options.score) ? options.score : (names[0]?.name ?? null);
-  const [seriesRows, totalRows, scoreSeries, scoreTotals, scatterRows, scatterScores] = await Promise.all([
-    selectRows<Record<string, unknown>>(
-      db,
-      sql`select date_trunc(${unit}, hour, 'UTC') as t, ${key} as key, ${totalsColumns}, ${histogramSumColumns()}
-            from hourly_rollups where ${range} group by 1, 2 order by 1, 2`,
-    ),
-    selectRows<Record<string, unknown>>(
-      db,
-      sql`select ${key} as key, ${totalsColumns}, ${histogramSumColumns()} from hourly_rollups where ${range}
-           group by 1 order by requests desc`,
-    ),
-    score
-      ? selectRows<{ t: string; key: string; avg: number }>(
-          db,
-          sql`select date_trunc(${unit}, hour, 'UTC') as t, ${key} as key, (sum(sum) / nullif(sum(count), 0))::float8 as avg
-                from hourly_score_rollups where ${range} and name = ${score} group by 1, 2`,
-        )
-      : Promise.resolve([]),
-    score
-      ? selectRows<{ key: string; avg: number }>(
-          db,
-          sql`select ${key} as key, (sum(sum) / nullif(sum(count), 0))::float8 as avg
-                from hourly_score_rollups where ${range} and name = ${score} group by 1`,
-        )
-      : Promise.resolve([]),
-    selectRows<Record<string, unknown>>(
-      db,
-      sql`select model, route, ${totalsColumns}, ${histogramSumColumns()} from hourly_rollups where ${range} group by 1, 2`,
-    ),
-    score
-      ? selectRows<{ model: string; route: string; avg: number }>(
-          db,
-          sql`select model, route, (sum(sum) / nullif(sum(count), 0))::float8 as avg
-                from hourly_score_rollups where ${range} and name = ${score} group by 1, 2`,
-        )
-      : Promise.resolve([]),
-  ]);
+  const scoreCells = score
+    ? await selectRows<{ t: string; model: string; route: string; s: number; n: number }>(
+        db,
+        sql`select date_trunc(${unit}, hour, 'UTC') as t, model, route, sum(sum)::float8 as s, sum(count)::float8 as n
+              from hourly_score_rollups where ${range} and name = ${score} group by 1, 2, 3`,
+      )
+    : [];
   const iso = (v: unknown) => new Date(v as string).toISOString();
-  const scoreAt = new Map(scoreSeries.map((s) => [`${iso(s.t)}|${s.key}`, Number(s.avg)]));
-  const scoreOf = new Map(scoreTotals.map((s) => [s.key, Number(s.avg)]));
-  const scatterScore = new Map(scatterScores.map((s) => [`${s.model}|${s.route}`, Number(s.avg)]));
-  const totals = totalRows.map((r) => ({ key: String(r.key), ...metricsOf(totalsFromRow(r)) }));
+  const keyOf = (r: { model: unknown; route: unknown }) => String(options.by === "model" ? r.model : r.route);
+  const group = <T>(rows: T[], key: (r: T) => string) => {
+    const groups = new Map<string, T[]>();
+    for (const r of rows) {
+      const k = key(r);
+      const list = groups.get(k);
+      if (list) list.push(r);
+      else groups.set(k, [r]);
+    }
+    return groups;
+  };
+  const totalsOf = (rows: Array<Record<string, unknown>>) => sumTotals(rows.map(totalsFromRow));
+  const averageOf = (rows: Array<{ s: number; n: number }>) => {
+    const n = rows.reduce((a, r) => a + Number(r.n), 0);
+    return n > 0 ? rows.reduce((a, r) => a + Number(r.s), 0) / n : null;
+  };
+  const scoreAt = new Map([...group(scoreCells, (c) => `${iso(c.t)}\u0000${keyOf(c)}`)].map(([k, rows]) => [k, averageOf(rows)]));
+  const scoreOf = new Map([...group(scoreCells, keyOf)].map(([k, rows]) => [k, averageOf(rows)]));
+  const scatterScore = new Map([...group(scoreCells, (c) => `${c.model}\u0000${c.route}`)].map(([k, rows]) => [k, averageOf(rows)]));
+  const series = [...group(cells, (c) => `${iso(c.t)}\u0000${keyOf(c as { model: unknown; route: unknown })}`)]
+    .map(([k, rows]) => {
+      const [t = "", key = ""] = k.split("\u0000");
+      return { t, key, ...metricsOf(totalsOf(rows)), score: scoreAt.get(k) ?? null };
+    })
+    .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const totals = [...group(cells, (c) => keyOf(c as { model: unknown; route: unknown }))]
+    .map(([key, rows]) => ({ key, ...metricsOf(totalsOf(rows)) }))
+    .sort((a, b) => b.requests - a.requests);
   const all = totals.reduce((s, t) => s + t.requests, 0);
   return {
     by: options.by,
@@ -91,23 +95,18 @@ export async function getRouting(
     scoreNames,
     score,
     keys: totals.map((t) => t.key),
-    series: seriesRows.map((r) => {
-      const t = iso(r.t);
-      const k = String(r.key);
-      return { t, key: k, ...metricsOf(totalsFromRow(r)), score: scoreAt.get(`${t}|${k}`) ?? null };
-    }),
+    series,
     totals: totals.map((t) => ({ ...t, share: all > 0 ? t.requests / all : 0, score: scoreOf.get(t.key) ?? null })),
-    scatter: scatterRows.map((r) => {
-      const m = metricsOf(totalsFromRow(r));
-      const model = String(r.model);
-      const route = String(r.route);
+    scatter: [...group(cells, (c) => `${String(c.model)}\u0000${String(c.route)}`)].map(([k, rows]) => {
+      const m = metricsOf(totalsOf(rows));
+      const [model = "", route = ""] = k.split("\u0000");
       return {
         model,
         route,
         requests: m.requests,
         costPerRequestUsd: m.costPerRequestUsd,
         latencyP95Ms: m.latencyP95Ms,
-        score: scatterScore.get(`${model}|${route}`) ?? null,
+        score: scatterScore.get(k) ?? null,
       };
     }),
   };

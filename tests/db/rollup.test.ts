@@ -178,6 +178,43 @@ describe.each(dbTargets())("rollups and dashboard queries on $name", (target) =>
     expect(errors.rows.every((r) => r.status === "error" && r.model === "gpt-4o")).toBe(true);
   });
 
+  it("text search reads past its first chunks of rows in the unfiltered order, ties on started_at included", async () => {
+    const [project] = await handle.db.insert(projects).values({ slug: "search", name: "search" }).returning();
+    const searchProject = project!.id;
+    // 10,000 traces, two per second (so chunk boundaries fall between traces of the same instant), one in 997 matching.
+    await handle.query(
+      `with t as (
+         insert into traces (project_id, external_id, started_at, prompt_text, status)
+         select $1, 's-' || g, $2::timestamptz - make_interval(secs => g / 2),
+                case when g % 997 = 0 then 'the Needle ' || g else 'hay ' || g end, 'ok'
+           from generate_series(0, 9999) g
+         returning project_id, id, external_id, started_at)
+       insert into trace_keys (project_id, id, external_id, started_at) select project_id, id, external_id, started_at from t`,
+      [searchProject, new Date(BASE).toISOString()],
+    );
+    const expected = (
+      await handle.query<{ id: string }>(
+        "select id from traces where project_id = $1 and prompt_text ilike '%needle%' order by started_at desc, id desc",
+        [searchProject],
+      )
+    ).map((r) => r.id);
+    expect(expected).toHaveLength(11);
+    const onePage = await listTraces(handle.db, searchProject, { limit: 50, q: "needle" });
+    expect(onePage.rows.map((r) => r.id)).toEqual(expected);
+    expect(onePage.nextCursor).toBeNull();
+    const paged: string[] = [];
+    let cursor: { startedAt: Date; id: string } | undefined;
+    for (;;) {
+      const page = await listTraces(handle.db, searchProject, { limit: 3, q: "needle", cursor });
+      paged.push(...page.rows.map((r) => r.id));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    expect(paged).toEqual(expected);
+    const older = await listTraces(handle.db, searchProject, { limit: 50, q: "needle", to: new Date(BASE - 3000 * 1000) });
+    expect(older.rows.map((r) => r.id)).toEqual(expected.slice(7));
+  });
+
   it("finds similar traces, near-duplicates and matched model pairs through pgvector", async () => {
     const model = await ensureEmbeddingModel(handle, "test-3d", 3);
     const rows = await handle.query<{ id: string; model: string; started_at: Date; prompt_text: string }>(
