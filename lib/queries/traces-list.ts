@@ -64,18 +64,7 @@ async function searchNewestFirst(
   need: number,
   cursor: { startedAt: Date; id: string } | undefined,
 ) {
-  const found: Array<{
-    id: string;
-    externalId: string;
-    startedAt: Date;
-    model: string | null;
-    route: string | null;
-    status: "ok" | "error";
-    refused: boolean;
-    latencyMs: number | null;
-    costUsd: number | null;
-    promptText: string | null;
-  }> = [];
+  const found: Array<Omit<TraceRow, "startedAt"> & { startedAt: Date }> = [];
   let after = cursor;
   for (let chunk = SEARCH_FIRST_CHUNK; found.length < need; chunk *= SEARCH_CHUNK_GROWTH) {
     const bounds = after ? [...where, before(after)] : where;
