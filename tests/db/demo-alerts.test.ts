@@ -28,6 +28,7 @@ const CHEAP_ROUTE_MONITOR = "Cheap-route answer quality (concept drift)";
 describe.each(dbTargets())("demo world alerts on $name", (target) => {
   let handle: DatabaseHandle & { dispose(): Promise<void> };
   const outcome = new Map<string, { latest: string; driftDays: number[]; alerts: number }>();
+  const seconds = new Map<string, number>();
   /** The evaluator scores (`golden.*`, `semantic.*`) concept drift compared per topic in the latest window. */
   let evaluatorScoresCompared: string[] = [];
   /** Per day of the cheap-route quality monitor: the metrics that were significant (pooled or in a topic). */
@@ -35,6 +36,7 @@ describe.each(dbTargets())("demo world alerts on $name", (target) => {
 
   beforeAll(async () => {
     handle = await target.open();
+    const started = performance.now();
     const { projectId } = await writeDemoWorld(handle, { days: DAYS, perDay: 120, end: END });
     const embedder = await createEmbedder({ worker: false, env: { EMBEDDING_MODEL: "driftline-glove-100d" } });
     try {
@@ -45,9 +47,12 @@ describe.each(dbTargets())("demo world alerts on $name", (target) => {
     } finally {
       await embedder.close();
     }
+    console.log(`${target.name}: world written, embedded and evaluated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     await createDemoMonitors(handle.db, projectId, new Date(END.getTime() - DAYS * 86_400_000));
     for (const m of await handle.db.select().from(monitors).where(eq(monitors.projectId, projectId))) {
+      const backfillStarted = performance.now();
       await backfillMonitor(handle, m, { now: NOW });
+      seconds.set(m.name, (performance.now() - backfillStarted) / 1000);
       const rows = await listMonitorResults(handle.db, projectId, m.id);
       if (m.kind === "concept_drift") {
         const comparisons = (rows.at(-1)?.statistics as { comparisons?: Array<{ metric: string; significant: boolean }> } | undefined)?.comparisons ?? [];
@@ -69,7 +74,7 @@ describe.each(dbTargets())("demo world alerts on $name", (target) => {
         alerts: (await listAlerts(handle.db, projectId, { monitorId: m.id })).length,
       });
     }
-    for (const [name, o] of outcome) console.log(`${target.name}: ${name}: latest ${o.latest}, drift on days ${o.driftDays.join(",")}, alerts ${o.alerts}`);
+    for (const [name, o] of outcome) console.log(`${target.name}: ${name}: latest ${o.latest}, drift on days ${o.driftDays.join(",")}, alerts ${o.alerts}, backfilled in ${seconds.get(name)!.toFixed(1)} s`);
   }, 600_000);
   afterAll(async () => {
     await handle?.dispose();
