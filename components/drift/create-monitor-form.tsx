@@ -11,7 +11,7 @@ const KINDS = Object.keys(MONITOR_KIND_LABELS) as Array<keyof typeof MONITOR_KIN
 const EXAMPLES: Record<string, string> = {
   embedding_drift: '{ "text": "prompt", "auc": 0.55 }',
   topic_drift: '{ "psi": 0.1, "emergingShare": 0.1 }',
-  concept_drift: '{ "rateDelta": 0.05, "scoreEffect": 0.2 }',
+  concept_drift: '{ "scores": ["golden.rougeL", "semantic.semscore"], "scoreEffect": 0.2 }',
   version_regression: '{ "relativeDelta": 0.1 }',
   metric: '{ "metric": "latency_ms", "detector": "page_hinkley" }',
 };

@@ -206,12 +206,12 @@ export async function matchGoldenItems(
   }
   const nearest = await handle.query<{ trace_id: string; item_id: string | null; expected_output: string | null; similarity: number | null }>(
     `select q.trace_id, m.id as item_id, m.expected_output, m.similarity
-       from unnest($3::text[], $4::text[]) as q(trace_id, v)
+       from unnest($3::text[], $4::text[]::vector[]) as q(trace_id, v)
        left join lateral (
-         select d.id, d.expected_output, 1 - (d.embedding <=> q.v::vector) as similarity
+         select d.id, d.expected_output, 1 - (d.embedding <=> q.v) as similarity
            from dataset_items d
           where d.project_id = $1 and d.dataset_id = $2 and d.embedding_model_id = $5 and d.embedding is not null
-          order by d.embedding <=> q.v::vector
+          order by d.embedding <=> q.v
           limit 1) m on true`,
     [projectId, datasetId, queries.map((t) => t.id), queries.map((t) => literal(t.prompt_vector!)), modelId],
   );

@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/bench/backfill-lag.ts` — how long the event loop of a process on the embedded database
- * (PGlite) is held while the demo's 7 monitors backfill 30 daily windows each: a 10 ms timer's lateness,
+ * (PGlite) is held while the demo's 8 monitors backfill 30 daily windows each: a 10 ms timer's lateness,
  * p50/p95/p99/max. A web server in the same process answers no request while the loop is held.
  */
 import { openDatabase } from "@/db/client";

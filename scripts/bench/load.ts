@@ -8,7 +8,7 @@
 //   2. While the server embeds a backlog and backfills new monitors
 //      (BENCH_BACKFILL_TRACES, default 6000, over 14 days), GET /api/health
 //      every 20 ms: p50/p99/max of the probes.
-//   3. On PGlite, while the demo's 7 monitors backfill 30 daily windows each
+//   3. On PGlite, while the demo's 8 monitors backfill 30 daily windows each
 //      (and its texts are embedded), /api/health every 20 ms beside the
 //      dashboard's own API calls (signed in, one at a time): health p99 and
 //      dashboard p95 against the same probes once the server is idle.
@@ -135,12 +135,12 @@ if (parts.has("demo") && databases.includes("pglite")) await demoBackfill();
 
 /**
  * Part 3: the embedded database while the demo's backfill runs. The server starts on a fresh demo (30 days,
- * 7 monitors): its texts wait to be embedded and every monitor backfills 30 daily windows. Until the
+ * 8 monitors): its texts wait to be embedded and every monitor backfills 30 daily windows. Until the
  * monitors are done, /api/health is probed every 20 ms and, beside it, the dashboard's API calls a page makes
  * (signed in as the admin, one at a time, every 100 ms). The baseline is the same probes once it is idle.
  */
 async function demoBackfill(): Promise<void> {
-  console.log("\n## pglite: requests while the demo's 7 monitors backfill 30 windows");
+  console.log("\n## pglite: requests while the demo's 8 monitors backfill 30 windows");
   const app = await startApp({ database: "pglite", env: { ...env, DRIFTLINE_DEMO: "1", DRIFTLINE_DEMO_DAYS: "30" } });
   try {
     const session = await signIn(app, "http-admin@example.com", "http suite password");
@@ -184,7 +184,7 @@ async function demoBackfill(): Promise<void> {
       `${name}: ${s.probes} probes, p50 ${s.p50Ms.toFixed(1)} ms, p95 ${s.p95Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms, max ${s.maxMs.toFixed(1)} ms, ${s.failed} failed`;
     console.log(`backfill took ${busySeconds.toFixed(1)} s after the server was up`);
     for (const [name, s] of [["health, busy", health], ["dashboard, busy", api], ["health, idle", idleHealth], ["dashboard, idle", idleApi]] as const) console.log(line(name, s));
-    const label = `during the demo's backfill (7 monitors × 30 windows)`;
+    const label = `during the demo's backfill (8 monitors × 30 windows)`;
     rows.push(
       benchRow({ figure: `pglite: GET /api/health p99 ${label}`, value: health.p99Ms, unit: "ms", baseline: "the same probes, idle server", baselineValue: idleHealth.p99Ms, target: { on: "value", op: "<", limit: 100 } }),
       benchRow({ figure: `pglite: GET /api/health max ${label}`, value: health.maxMs, unit: "ms", baseline: "the same probes, idle server", baselineValue: idleHealth.maxMs }),
