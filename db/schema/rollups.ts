@@ -77,37 +77,45 @@ export const hourlyTagRollups = pgTable(
 );
 
 /**
- * Which users were active on which UTC day. Distinct counts cannot be summed
- * over hours, so active users of a period are counted from whole days here and
- * from the raw traces of the partial days at its edges (lib/queries/overview.ts).
+ * Which UTC hours of a day each user was active in: `hours` is a 24-bit mask
+ * (bit h = the hour starting at h:00 UTC). The rollup job replaces a claimed
+ * hour's bit for every user of that day (set where the user has a trace in
+ * it, cleared where no longer), so a re-rolled hour is exact. The overview
+ * reads the partial days at the edges of a period from here: one row per user
+ * of each edge day (lib/queries/overview.ts).
  */
-export const dailyActiveUsers = pgTable(
-  "daily_active_users",
+export const activeUserHours = pgTable(
+  "active_user_hours",
   {
     projectId: uuid("project_id")
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
     day: date("day", { mode: "string" }).notNull(),
     userId: text("user_id").notNull(),
+    hours: integer("hours").notNull(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.day, t.userId] })],
 );
 
 /**
- * Which users were active in which hour: the partial days at the edges of a
- * period are counted from here (an index-only range), the whole days from
- * daily_active_users.
+ * Which UTC days each user was active on, a bitmap per block of 64 days
+ * (`block` = days since 1970-01-01 div 64, bit = the day's place in its
+ * block). Bits are only ever set by the rollup job — a user stays counted for
+ * a day once seen — and cleared by retention past the horizon. The whole days
+ * of a period (at most two blocks for periods up to 65 days) are read from
+ * here: one row per user and block instead of one per user and day.
  */
-export const hourlyActiveUsers = pgTable(
-  "hourly_active_users",
+export const activeUserDays = pgTable(
+  "active_user_days",
   {
     projectId: uuid("project_id")
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
-    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    block: integer("block").notNull(),
     userId: text("user_id").notNull(),
+    days: bigint("days", { mode: "bigint" }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.hour, t.userId] })],
+  (t) => [primaryKey({ columns: [t.projectId, t.block, t.userId] })],
 );
 
 /**

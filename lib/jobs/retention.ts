@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from "@/db/client";
 import { CONTEXT_JOIN_WINDOW_MS } from "@/lib/ingest/otlp/retrieval";
+import { retentionMasks } from "@/lib/queries/active-user-bitmaps";
 import { tracePartitions } from "./partitions";
 import type { PeriodicTask } from "./runner";
 
@@ -29,7 +30,7 @@ type Project = { id: string; retention_days: number | null };
  * cascades remove the scores, embeddings and backlog rows. A row delete of
  * traces marks its hours for the rollup job (the delete trigger); a dropped
  * partition fires no trigger, so the rollup rows of the hours wholly past the
- * horizon are deleted here. Old active-user rows go with them.
+ * horizon are deleted here. Active-user bits before the horizon are cleared with them.
  */
 export async function runRetentionBatch(handle: DatabaseHandle, options: { batchSize?: number; now?: Date } = {}): Promise<RetentionStats> {
   const batchSize = Math.max(1, Math.min(50_000, Math.floor(options.batchSize ?? 5_000)));
@@ -61,15 +62,34 @@ export async function runRetentionBatch(handle: DatabaseHandle, options: { batch
       [project.id, cutoff, batchSize],
     );
     deletedKeys += Number(keys[0]?.n ?? 0);
-    for (const table of ["hourly_rollups", "hourly_score_rollups", "hourly_tag_rollups", "hourly_active_users"]) {
+    for (const table of ["hourly_rollups", "hourly_score_rollups", "hourly_tag_rollups"]) {
       await handle.query(`delete from ${table} where project_id = $1 and hour < date_trunc('hour', $2::timestamptz, 'UTC')`, [project.id, cutoff]);
     }
-    await handle.query("delete from daily_active_users where project_id = $1 and day < ($2::timestamptz at time zone 'UTC')::date", [
-      project.id,
-      cutoff,
-    ]);
+    await trimActiveUsers(handle, project.id, new Date(cutoff));
   }
   return { deleted, deletedKeys, droppedPartitions };
+}
+
+/**
+ * Clears the active-user bits before a horizon (its hour, as the hourly rollups): rows of earlier days and
+ * blocks go whole, the horizon's own day and block lose their earlier bits, and a row left with none goes.
+ */
+async function trimActiveUsers(handle: DatabaseHandle, projectId: string, cutoff: Date): Promise<void> {
+  const keep = retentionMasks(cutoff);
+  await handle.query("delete from active_user_hours where project_id = $1 and day < $2::date", [projectId, keep.day]);
+  await handle.query("delete from active_user_hours where project_id = $1 and day = $2::date and hours & $3::int = 0", [projectId, keep.day, keep.keepHours]);
+  await handle.query("update active_user_hours set hours = hours & $3::int where project_id = $1 and day = $2::date and hours & ~$3::int <> 0", [
+    projectId,
+    keep.day,
+    keep.keepHours,
+  ]);
+  await handle.query("delete from active_user_days where project_id = $1 and block < $2", [projectId, keep.block]);
+  await handle.query("delete from active_user_days where project_id = $1 and block = $2 and days & $3::bigint = 0", [projectId, keep.block, keep.keepDays]);
+  await handle.query("update active_user_days set days = days & $3::bigint where project_id = $1 and block = $2 and days & ~$3::bigint <> 0", [
+    projectId,
+    keep.block,
+    keep.keepDays,
+  ]);
 }
 
 const cutoffsAt = (now: Date) => (p: Project) =>

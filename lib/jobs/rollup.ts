@@ -118,20 +118,61 @@ export async function runRollupBatch(db: Database, options: { limit?: number } =
         from t join scores s on s.project_id = t.project_id and s.trace_id = t.id
        group by 1, 2, 3, 4, 5, 6`);
 
-    // Users per hour are replaced with the hour; per day insert-only: a user stays counted for a day once
-    // seen (retention drops whole days).
-    await tx.execute(sql`delete from hourly_active_users r using ${claimedHours} h where r.project_id = h.project_id and r.hour = h.hour`);
-    await tx.execute(sql`${scoped}
-      insert into hourly_active_users (project_id, hour, user_id)
-      select distinct t.project_id, t.hour, t.user_id from t where t.user_id is not null`);
-    await tx.execute(sql`with h as ${claimedHours}
-      insert into daily_active_users (project_id, day, user_id)
-      select distinct u.project_id, (u.hour at time zone 'UTC')::date, u.user_id
-        from h join hourly_active_users u on u.project_id = h.project_id and u.hour = h.hour
-      on conflict do nothing`);
+    // Active users (db/schema/rollups.ts). A claimed hour's bit is replaced for every user of its day: set where
+    // the user has a trace in it, cleared where no longer. A day's bit in its 64-day block is only ever set: a
+    // user stays counted for a day once seen (retention clears the days past the horizon). Only rows whose bits
+    // change are written, so re-rolling the current hour every few seconds writes only its new users.
+    const days = claimedDays(hours);
+    // Two workers re-rolling different hours of one day would write the same user rows in different
+    // statements: one lock per day (sorted, after the hour locks) makes them take turns instead of deadlocking.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('driftline-active-users|' || d.project_id || '|' || d.day, 0))
+      from jsonb_to_recordset(${days}::jsonb) as d(project_id text, day text) order by d.project_id, d.day`);
+    await tx.execute(sql`${scoped},
+      c as (select * from jsonb_to_recordset(${days}::jsonb) as c(project_id uuid, day date, mask int)),
+      s as (
+        select project_id, (hour at time zone 'UTC')::date as day, user_id,
+               bit_or(1 << extract(hour from hour at time zone 'UTC')::int) as seen
+          from t where user_id is not null group by 1, 2, 3),
+      had as (
+        select u.project_id, u.day, u.user_id, u.hours & c.mask as had
+          from c join active_user_hours u on u.project_id = c.project_id and u.day = c.day
+         where u.hours & c.mask <> 0),
+      x as (
+        select coalesce(s.project_id, had.project_id) as project_id, coalesce(s.day, had.day) as day,
+               coalesce(s.user_id, had.user_id) as user_id, coalesce(s.seen, 0) as seen
+          from s full join had on had.project_id = s.project_id and had.day = s.day and had.user_id = s.user_id
+         where coalesce(s.seen, 0) <> coalesce(had.had, 0)),
+      n as (
+        select project_id, floor((day - date '1970-01-01') / 64.0)::int as block, user_id,
+               bit_or(1::bigint << (((day - date '1970-01-01') % 64 + 64) % 64)) as days
+          from s group by 1, 2, 3),
+      blocks as (
+        insert into active_user_days (project_id, block, user_id, days)
+        select n.project_id, n.block, n.user_id, n.days from n
+         where not exists (select 1 from active_user_days a where a.project_id = n.project_id and a.block = n.block
+                                                              and a.user_id = n.user_id and a.days & n.days = n.days)
+         order by 1, 2, 3
+        on conflict (project_id, block, user_id) do update set days = active_user_days.days | excluded.days)
+      insert into active_user_hours (project_id, day, user_id, hours)
+      select project_id, day, user_id, seen from x order by 1, 2, 3
+      on conflict (project_id, day, user_id) do update
+        set hours = (active_user_hours.hours & ~(select c.mask from c where c.project_id = excluded.project_id and c.day = excluded.day))
+                    | excluded.hours`);
 
     return { claimed: claimed.length, hours: hours.length };
   });
+}
+
+/** The claimed hours as one mask of hours per project and UTC day, sorted (the order the day locks are taken in). */
+function claimedDays(hours: { project_id: string; hour: string }[]): string {
+  const days = new Map<string, { project_id: string; day: string; mask: number }>();
+  for (const { project_id, hour } of hours) {
+    const day = hour.slice(0, 10);
+    const entry = days.get(`${project_id}|${day}`) ?? { project_id, day, mask: 0 };
+    entry.mask |= 1 << new Date(hour).getUTCHours();
+    days.set(`${project_id}|${day}`, entry);
+  }
+  return JSON.stringify([...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v));
 }
 
 /** Runs batches until no dirty hour is left (tests, the benchmark, a backfill). */

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { previousPeriod, seriesUnit, type Period } from "@/lib/period";
+import { activeUserRanges } from "./active-user-bitmaps";
 import {
   histogramSumColumns,
   metricsOf,
@@ -41,35 +42,26 @@ export type Overview = {
   series: OverviewPoint[];
 };
 
-const DAY = 86_400_000;
-
 /**
- * Distinct users of a period: whole UTC days from daily_active_users, the
- * partial days at the edges from hourly_active_users (index-only ranges on
- * their primary keys), so the count is exact for any hour-aligned period.
+ * Distinct users of a period, exact: its whole UTC days from active_user_days
+ * (one row per user and 64-day block, `days & mask`), the partial days at its
+ * edges from active_user_hours (one row per user and edge day, `hours & mask`)
+ * — about users × 4 rows for a 30-day period, however many days it spans.
  */
 async function activeUsers(db: Database, projectId: string, period: Period): Promise<number> {
-  const fullFrom = new Date(Math.ceil(period.from.getTime() / DAY) * DAY);
-  const fullTo = new Date(Math.floor(period.to.getTime() / DAY) * DAY);
-  const from = period.from.toISOString();
-  const to = period.to.toISOString();
-  let query;
-  if (fullFrom >= fullTo) {
-    query = sql`select count(distinct user_id)::int as n from hourly_active_users
-      where project_id = ${projectId} and hour >= ${from}::timestamptz and hour < ${to}::timestamptz`;
-  } else {
-    const a = fullFrom.toISOString();
-    const b = fullTo.toISOString();
-    query = sql`select count(*)::int as n from (
-        select user_id from daily_active_users
-         where project_id = ${projectId} and day >= ${a.slice(0, 10)}::date and day < ${b.slice(0, 10)}::date
-        union
-        select user_id from hourly_active_users
-         where project_id = ${projectId}
-           and ((hour >= ${from}::timestamptz and hour < ${a}::timestamptz)
-             or (hour >= ${b}::timestamptz and hour < ${to}::timestamptz))) u`;
-  }
-  const [row] = await selectRows<{ n: number }>(db, query);
+  const { days, hours } = activeUserRanges(period);
+  const parts = [
+    ...days.map(
+      (d) => sql`select user_id from active_user_days
+                  where project_id = ${projectId} and block = ${d.block} and days & ${d.mask}::bigint <> 0`,
+    ),
+    ...hours.map(
+      (h) => sql`select user_id from active_user_hours
+                  where project_id = ${projectId} and day = ${h.day}::date and hours & ${h.mask}::int <> 0`,
+    ),
+  ];
+  if (parts.length === 0) return 0;
+  const [row] = await selectRows<{ n: number }>(db, sql`select count(*)::int as n from (${sql.join(parts, sql` union `)}) u`);
   return Number(row?.n ?? 0);
 }
 
