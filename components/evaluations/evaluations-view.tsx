@@ -69,8 +69,15 @@ export function EvaluationsView({ project, canWrite }: { project: string; canWri
 
 function BacklogStatus({ backlog }: { backlog: EvaluationBacklog }) {
   return (
-    <span className={`badge live${backlog.pending > 0 ? " busy" : ""}`} role="status" aria-live="polite" data-testid="evaluation-backlog" title="Traces waiting for an evaluator (refreshed every 5 s)">
-      {backlog.pending === 0 ? "Evaluations up to date" : `${backlog.pending} to evaluate${backlog.oldestPendingSeconds !== null ? ` · oldest ${Math.round(backlog.oldestPendingSeconds)} s` : ""}`}
+    <span className={`badge live${backlog.pending + backlog.arriving > 0 ? " busy" : ""}`} role="status" aria-live="polite" data-testid="evaluation-backlog" title="Traces waiting for an evaluator (refreshed every 5 s)">
+      {backlog.pending + backlog.arriving === 0
+        ? "Evaluations up to date"
+        : [
+            backlog.pending > 0 ? `${backlog.pending} to evaluate${backlog.oldestPendingSeconds !== null ? ` · oldest ${Math.round(backlog.oldestPendingSeconds)} s` : ""}` : null,
+            backlog.arriving > 0 ? `${backlog.arriving} new ${backlog.arriving === 1 ? "trace" : "traces"} to queue` : null,
+          ]
+            .filter(Boolean)
+            .join(" · ")}
       {backlog.failed > 0 ? ` · ${backlog.failed} failed` : ""}
     </span>
   );

@@ -6,6 +6,7 @@ import type { Embedder } from "@/lib/embeddings";
 import { prepareEvaluator, scoreName, type EvaluatorKind, type PreparedEvaluator } from "@/lib/evals/evaluator";
 import { matchGoldenItems, parseVector, type GoldenMatch } from "@/lib/evals/matching";
 import { computeMetrics, isSkipped, type MetricName } from "@/lib/evals/metrics";
+import { ARRIVALS_WAITING, queueArrivedTraces } from "./eval-arrivals";
 import { resumeSelfPausedEvaluators, runJudgeItems, type JudgeItem, type JudgeRunOptions } from "./evaluate-judge";
 
 /**
@@ -32,6 +33,22 @@ const EMBEDDING_WAIT_SECONDS = 5;
  */
 const NOT_WAITING_FOR_EMBEDDINGS = `not ((e.kind = 'semantic' or (e.dataset_id is not null and e.kind <> 'heuristic'))
   and exists (select 1 from embedding_backlog eb where eb.project_id = b.project_id and eb.trace_id = b.trace_id and eb.failed_at is null))`;
+/** A backlog row `b` the claim takes now (with its evaluator `e` joined by CLAIMABLE_JOIN). */
+const CLAIMABLE_JOIN = "join evaluators e on e.project_id = b.project_id and e.id = b.evaluator_id and e.status = 'enabled'";
+const CLAIMABLE = `b.failed_at is null and b.next_attempt_at <= now() and (b.locked_until is null or b.locked_until < now()) and ${NOT_WAITING_FOR_EMBEDDINGS}`;
+
+/**
+ * Whether a pass of the evaluation job has work: a backlog row it would claim (the claim's own condition), or
+ * a new trace to queue. The periodic task asks this first, so an idle tick is one cheap statement.
+ */
+export async function evaluationWorkDue(handle: DatabaseHandle): Promise<boolean> {
+  const [row] = await handle.query<{ due: boolean }>(
+    `select exists (select 1 from eval_backlog b ${CLAIMABLE_JOIN} where ${CLAIMABLE})
+         or ${ARRIVALS_WAITING} as due`,
+  );
+  return Boolean(row?.due);
+}
+
 /** An LLM judge's unreadable answer is kept up to this length in `eval_backlog.last_answer`. */
 const MAX_RAW_ANSWER_CHARS = 16_000;
 
@@ -70,11 +87,15 @@ type TraceRow = {
 type LoadedTrace = Omit<TraceRow, "prompt_vector" | "response_vector"> & { prompt_vector: Float32Array | null; response_vector: Float32Array | null };
 type EvaluatorRow = { project_id: string; id: string; name: string; kind: EvaluatorKind; settings: unknown; version: number; dataset_id: string | null };
 
-/** `scored`: pairs finished (an llm_judge template that cannot judge a trace finishes it with no score: `skipped`); `released`: not attempted, back in the backlog (a judge that paused itself). */
-export type EvalBatchStats = { claimed: number; scored: number; scores: number; skipped: number; waiting: number; released: number; retried: number; failed: number };
+/**
+ * `arrived`: new traces queued for their evaluators first (lib/jobs/eval-arrivals.ts); `scored`: pairs
+ * finished (an llm_judge template that cannot judge a trace finishes it with no score: `skipped`);
+ * `released`: not attempted, back in the backlog (a judge that paused itself).
+ */
+export type EvalBatchStats = { arrived: number; claimed: number; scored: number; scores: number; skipped: number; waiting: number; released: number; retried: number; failed: number };
 /** Milliseconds spent per phase of a batch, summed over batches (for benchmarks and profiling). */
-export type EvalPhaseTimes = Record<"claim" | "load" | "match" | "embed" | "compute" | "write", number>;
-export const emptyPhaseTimes = (): EvalPhaseTimes => ({ claim: 0, load: 0, match: 0, embed: 0, compute: 0, write: 0 });
+export type EvalPhaseTimes = Record<"arrive" | "claim" | "load" | "match" | "embed" | "compute" | "write", number>;
+export const emptyPhaseTimes = (): EvalPhaseTimes => ({ arrive: 0, claim: 0, load: 0, match: 0, embed: 0, compute: 0, write: 0 });
 
 /**
  * One pass of the evaluation job: claims up to `batchSize` due (trace,
@@ -109,19 +130,21 @@ export async function runEvalBatch(
     mark = now;
   };
   await resumeSelfPausedEvaluators(handle, options.now ?? new Date());
+  const arrivals = await queueArrivedTraces(handle, { limit: batchSize });
+  lap("arrive");
   // Per project (claimPerProject): FOR UPDATE SKIP LOCKED and a lease, each locking statement on one project.
   const claimed = await claimPerProject<Claimed>(handle, {
     table: "eval_backlog",
     key: ["project_id", "trace_id", "evaluator_id"],
-    join: "join evaluators e on e.project_id = b.project_id and e.id = b.evaluator_id and e.status = 'enabled'",
-    due: `b.failed_at is null and b.next_attempt_at <= now() and (b.locked_until is null or b.locked_until < now()) and ${NOT_WAITING_FOR_EMBEDDINGS}`,
+    join: CLAIMABLE_JOIN,
+    due: CLAIMABLE,
     orderBy: "b.next_attempt_at",
     set: (p) => `locked_until = now() + make_interval(secs => ${p(0)}::double precision / 1000), attempts = b.attempts + 1`,
     setParams: [leaseMs],
     returning: "b.project_id, b.trace_id, b.evaluator_id, b.attempts",
     limit: batchSize,
   });
-  const stats: EvalBatchStats = { claimed: claimed.length, scored: 0, scores: 0, skipped: 0, waiting: 0, released: 0, retried: 0, failed: 0 };
+  const stats: EvalBatchStats = { arrived: arrivals.traces, claimed: claimed.length, scored: 0, scores: 0, skipped: 0, waiting: 0, released: 0, retried: 0, failed: 0 };
   lap("claim");
   if (claimed.length === 0) return stats;
 
@@ -381,13 +404,13 @@ export async function drainEvalBacklog(
   embedder: Embedder | null,
   options: { batchSize?: number; maxBatches?: number; phases?: EvalPhaseTimes; onBatch?: (stats: EvalBatchStats) => void } & JudgeRunOptions = {},
 ): Promise<EvalBatchStats> {
-  const total: EvalBatchStats = { claimed: 0, scored: 0, scores: 0, skipped: 0, waiting: 0, released: 0, retried: 0, failed: 0 };
+  const total: EvalBatchStats = { arrived: 0, claimed: 0, scored: 0, scores: 0, skipped: 0, waiting: 0, released: 0, retried: 0, failed: 0 };
   for (let i = 0; i < (options.maxBatches ?? Infinity); i++) {
     const stats = await runEvalBatch(handle, embedder, { batchSize: options.batchSize, phases: options.phases, now: options.now, transport: options.transport, sleep: options.sleep });
-    if (stats.claimed === 0) break;
+    if (stats.claimed === 0 && stats.arrived === 0) break;
     for (const key of Object.keys(total) as Array<keyof EvalBatchStats>) total[key] += stats[key];
     options.onBatch?.(stats);
-    if (stats.scored + stats.failed === 0) break; // everything waits or retries later
+    if (stats.arrived === 0 && stats.scored + stats.failed === 0) break; // everything waits or retries later
   }
   return total;
 }

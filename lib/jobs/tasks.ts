@@ -1,7 +1,7 @@
 import { ensureEmbeddingIndexes, ensureEmbeddingModel } from "@/db/embedding-index";
 import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import { runEmbedBatch } from "./embed";
-import { EVAL_BATCH_SIZE, EVAL_TASK_BATCH_SIZE, runEvalBatch } from "./evaluate";
+import { EVAL_BATCH_SIZE, EVAL_TASK_BATCH_SIZE, evaluationWorkDue, runEvalBatch } from "./evaluate";
 import { analyzeTask } from "./analyze";
 import { langfuseCloseTask } from "./langfuse-close";
 import { alertDeliveryTask, monitorTask, versionChangeTask } from "./monitors";
@@ -74,16 +74,12 @@ export function evaluationTask(options: { batchSize?: number; intervalMs?: numbe
     name: "evaluate",
     intervalMs: options.intervalMs ?? 2_000,
     async run(handle) {
-      const [due] = await handle.query<{ due: boolean }>(
-        `select exists (select 1 from eval_backlog where failed_at is null and next_attempt_at <= now()
-                        and (locked_until is null or locked_until < now())) as due`,
-      );
-      if (!due?.due) return false;
+      if (!(await evaluationWorkDue(handle))) return false;
       const stats = await runEvalBatch(handle, await shared.get(), {
         batchSize: options.batchSize ?? (handle.driver === "pglite" ? EVAL_TASK_BATCH_SIZE : EVAL_BATCH_SIZE),
         leaseMs: options.leaseMs,
       });
-      return stats.scored + stats.failed > 0;
+      return stats.arrived + stats.scored + stats.failed > 0;
     },
     close: () => shared.close(),
   };

@@ -115,16 +115,26 @@ export async function getEvaluator(db: Database, projectId: string, evaluatorId:
   return (await select(db, projectId, evaluatorId))[0] ?? null;
 }
 
-export type EvaluationBacklog = { pending: number; failed: number; oldestPendingSeconds: number | null };
+/**
+ * `pending`/`failed`: (trace, evaluator) rows waiting or given up; `arriving`: new traces not yet queued for
+ * the evaluators (the job queues them within seconds, lib/jobs/eval-arrivals.ts).
+ */
+export type EvaluationBacklog = { pending: number; failed: number; arriving: number; oldestPendingSeconds: number | null };
 
 /** Traces waiting for the project's evaluators, like the embedding backlog. */
 export async function getEvaluationBacklog(db: Database, projectId: string): Promise<EvaluationBacklog> {
   const result = await db.execute(sql`
     select count(*) filter (where failed_at is null)::int as pending, count(*) filter (where failed_at is not null)::int as failed,
-           extract(epoch from now() - min(created_at) filter (where failed_at is null))::float8 as oldest
+           extract(epoch from now() - min(created_at) filter (where failed_at is null))::float8 as oldest,
+           (select count(*) from trace_keys k where k.project_id = ${projectId}::uuid and k.eval_pending)::int as arriving
       from eval_backlog where project_id = ${projectId}::uuid`);
-  const row = (result as unknown as { rows: Array<{ pending: number; failed: number; oldest: number | null }> }).rows[0];
-  return { pending: Number(row?.pending ?? 0), failed: Number(row?.failed ?? 0), oldestPendingSeconds: row?.oldest == null ? null : Number(row.oldest) };
+  const row = (result as unknown as { rows: Array<{ pending: number; failed: number; arriving: number; oldest: number | null }> }).rows[0];
+  return {
+    pending: Number(row?.pending ?? 0),
+    failed: Number(row?.failed ?? 0),
+    arriving: Number(row?.arriving ?? 0),
+    oldestPendingSeconds: row?.oldest == null ? null : Number(row.oldest),
+  };
 }
 
 export type EvaluatorSeries = {

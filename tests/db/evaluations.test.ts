@@ -5,8 +5,10 @@ import { createEmbedder, type Embedder } from "@/lib/embeddings";
 import { computeMetrics, prepareMetric, type MetricName } from "@/lib/evals/metrics";
 import { drainEmbeddingBacklog } from "@/lib/jobs/embed";
 import { drainEvalBacklog, runEvalBatch } from "@/lib/jobs/evaluate";
+import { queueArrivedTraces } from "@/lib/jobs/eval-arrivals";
 import { addDatasetItems, createDataset } from "@/lib/services/datasets/datasets";
 import { backfillEvaluator, createEvaluator, updateEvaluator } from "@/lib/services/evaluators/evaluators";
+import { getEvaluationBacklog } from "@/lib/queries/evaluators";
 import { recordTraces } from "@/lib/services/traces/record-traces";
 import { minimalTrace } from "../../testing/fixtures/trace";
 import { dbTargets } from "./targets";
@@ -60,12 +62,16 @@ for (const target of dbTargets()) {
         minimalTrace("other", { prompt: "What is the weather on Mars today?", response: "Cold and dusty." }),
         minimalTrace("own-reference", { prompt: "What is the weather on Mars today?", response: "Cold and dusty.", expectedOutput: "Cold, dry and dusty." }),
       ]);
-      const backlog = await handle.query<{ n: number }>("select count(*)::int as n from eval_backlog where project_id = $1", [projectId]);
-      expect(backlog[0]!.n).toBe(8);
+      // Ingest only flags the traces; the job queues each for the two evaluators, then claims.
+      const flagged = await handle.query<{ n: number }>("select count(*)::int as n from trace_keys where project_id = $1 and eval_pending", [projectId]);
+      expect(flagged[0]!.n).toBe(4);
+      expect((await handle.query<{ n: number }>("select count(*)::int as n from eval_backlog where project_id = $1", [projectId]))[0]!.n).toBe(0);
+      expect(await getEvaluationBacklog(handle.db, projectId)).toMatchObject({ pending: 0, arriving: 4 });
 
       // The golden-set evaluator's rows are not even claimed until the prompts are embedded; the heuristics run.
       const first = await runEvalBatch(handle, embedder);
-      expect(first).toMatchObject({ claimed: 4, scored: 4, waiting: 0 });
+      expect(first).toMatchObject({ arrived: 4, claimed: 4, scored: 4, waiting: 0 });
+      expect(await getEvaluationBacklog(handle.db, projectId)).toMatchObject({ pending: 4, arriving: 0 });
       const unclaimed = await handle.query<{ n: number }>("select count(*)::int as n from eval_backlog where project_id = $1 and attempts = 0 and locked_until is null", [projectId]);
       expect(unclaimed[0]!.n).toBe(4);
       await drainEmbeddingBacklog(handle, embedder);
@@ -100,6 +106,7 @@ for (const target of dbTargets()) {
       await createEvaluator({ ctx: operator(), input: { projectId, name: "never", kind: "heuristic", sampleRate: 0 } });
       await createEvaluator({ ctx: operator(), input: { projectId, name: "cheap only", kind: "heuristic", segment: { model: "cheap" } } });
       await ingest([minimalTrace("p1", { model: "big" }), minimalTrace("p2", { model: "cheap" })]);
+      expect(await queueArrivedTraces(handle, { limit: 100 })).toEqual({ traces: 2, queued: 5 });
       const queued = await handle.query<{ name: string; n: number }>(
         `select e.name, count(*)::int as n from eval_backlog b join evaluators e on e.project_id = b.project_id and e.id = b.evaluator_id
           where b.project_id = $1 and e.name in ('paused', 'never', 'cheap only') group by 1 order by 1`,

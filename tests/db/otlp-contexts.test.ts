@@ -95,6 +95,7 @@ describe.each(dbTargets())("OTLP retrieved contexts across export requests on $n
     expect(await contextsOf(traceId, "3000000000000001")).toEqual([]);
     const [trace] = await handle.query<{ id: string }>("select id from traces where project_id = $1 and external_id = $2", [projectId, `${traceId}-3000000000000001`]);
     // Both evaluators ran already (their backlog rows gone, their scores stored), the reader without contexts.
+    await handle.query("update trace_keys set eval_pending = false where project_id = $1 and id = $2", [projectId, trace!.id]);
     await handle.query("delete from eval_backlog where project_id = $1 and trace_id = $2", [projectId, trace!.id]);
     await handle.query(
       `insert into scores (project_id, trace_id, name, source, value, evaluator_id) values

@@ -307,7 +307,7 @@ describe.skipIf(!base)("the fleet on postgres: PgBouncer (transaction mode), HAP
     // ---- everything settles: backlog drained, monitors backfilled, deliveries done ----
     const q = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await direct!.query<T>(text, values)).rows;
     await waitFor("the embedding backlog to drain", async () => (await q<{ n: number }>("select count(*)::int as n from embedding_backlog"))[0]!.n === 0, 90_000, 500);
-    await waitFor("the evaluation backlog to drain", async () => (await q<{ n: number }>("select count(*)::int as n from eval_backlog where failed_at is null"))[0]!.n === 0, 90_000, 500);
+    await waitFor("the evaluation backlog to drain", async () => (await q<{ n: number }>("select ((select count(*) from eval_backlog where failed_at is null) + (select count(*) from trace_keys where eval_pending))::int as n"))[0]!.n === 0, 90_000, 500);
     await waitFor("both monitors to be backfilled", async () => (await q<{ n: number }>("select count(*)::int as n from monitors where backfilled_at is not null and id = any($1)", [monitorIds]))[0]!.n === 2, 60_000, 500);
     await waitFor("every alert delivery to be done", async () => {
       const [row] = await q<{ pending: number; total: number }>("select count(*) filter (where delivered_at is null)::int as pending, count(*)::int as total from alert_deliveries");

@@ -5,7 +5,6 @@ import { isRefusal } from "@/lib/ingest/refusal";
 import { promptToText, responseToText } from "@/lib/ingest/text";
 import { createPricer, type PricedCost, type Pricer } from "@/lib/ingest/pricing";
 import type { NormalizedTrace } from "@/lib/ingest/types";
-import { EVALUATOR_MATCHES_TRACE } from "@/lib/services/evaluators/evaluator-sql";
 import { loadPriceOverrides } from "@/lib/services/prices/price-overrides";
 
 export type RecordOutcome = { externalId: string; status: "accepted" | "duplicate"; traceId?: string };
@@ -111,8 +110,11 @@ export async function recordTraces(
       with keyed as (
         -- The client's id is unique across every partition of traces in trace_keys: only a trace whose key
         -- is new here is written (a concurrent batch with the same id waits on the key, then skips it).
-        insert into trace_keys (project_id, external_id, started_at)
-        select ${projectId}::uuid, k.external_id, k.started_at
+        -- A trace stored while the project has an enabled evaluator is flagged for the evaluation job, which
+        -- queues it for the evaluators whose segment and sample take it (lib/jobs/eval-arrivals.ts).
+        insert into trace_keys (project_id, external_id, started_at, eval_pending)
+        select ${projectId}::uuid, k.external_id, k.started_at,
+               exists (select 1 from evaluators e where e.project_id = ${projectId}::uuid and e.status = 'enabled')
         from unnest(${col((r) => r.externalId)}::text[], ${col((r) => (r.startedAt as Date).toISOString())}::timestamptz[])
           as k(external_id, started_at)
         on conflict (project_id, external_id) do nothing
@@ -172,13 +174,6 @@ export async function recordTraces(
         select ${projectId}::uuid, i.id, u.kind::embedded_text
         from unnest(${sql.param(backlog.map((b) => b.externalId))}::text[], ${sql.param(backlog.map((b) => b.kind))}::text[]) as u(external_id, kind)
         join inserted i on i.external_id = u.external_id
-      ),
-      new_evaluations as (
-        -- Every trace in an enabled evaluator's segment and sample waits for it (lib/jobs/evaluate.ts).
-        insert into eval_backlog (project_id, trace_id, evaluator_id)
-        select ${projectId}::uuid, i.id, e.id
-        from inserted i join evaluators e on e.project_id = ${projectId}::uuid and e.status = 'enabled'
-        where ${sql.raw(EVALUATOR_MATCHES_TRACE("e", "i"))}
       )
       select id, encode(convert_to(external_id, 'UTF8'), 'hex') as external_id_hex from inserted`);
     // The id comes back as hex bytes, not text: PGlite decodes text values with a
