@@ -36,7 +36,6 @@ export async function runEmbedBatch(
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const claimed = await claimPerProject<Claimed>(handle, {
     table: "embedding_backlog",
-    key: ["project_id", "trace_id", "kind"],
     due: "b.failed_at is null and b.next_attempt_at <= now() and (b.locked_until is null or b.locked_until < now())",
     orderBy: "b.next_attempt_at",
     set: (p) => `locked_until = now() + make_interval(secs => ${p(0)}::double precision / 1000), attempts = b.attempts + 1`,

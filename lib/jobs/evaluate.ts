@@ -135,7 +135,6 @@ export async function runEvalBatch(
   // Per project (claimPerProject): FOR UPDATE SKIP LOCKED and a lease, each locking statement on one project.
   const claimed = await claimPerProject<Claimed>(handle, {
     table: "eval_backlog",
-    key: ["project_id", "trace_id", "evaluator_id"],
     join: CLAIMABLE_JOIN,
     due: CLAIMABLE,
     orderBy: "b.next_attempt_at",

@@ -84,7 +84,6 @@ async function claimDue(handle: DatabaseHandle, now: Date, limit: number, leaseM
   // Per project (claimPerProject): each locking statement on one project, so the claim runs on Citus too.
   const rows = await claimPerProject<{ project_id: string; id: string }>(handle, {
     table: "monitors",
-    key: ["project_id", "id"],
     due: `b.paused = false and (b.next_run_at <= $1::timestamptz or b.backfilled_at is null)
       and (b.locked_until is null or b.locked_until < $1::timestamptz) and ($2::uuid is null or b.id = $2::uuid)`,
     dueParams: [now.toISOString(), monitorId ?? null],

@@ -2,9 +2,10 @@
  * `npx tsx scripts/bench/evals.ts` — the evaluator job beside ingest, on the PostgreSQL server.
  *
  * In one fresh database: ingest N traces (recordTraces, batches of 100, the ingest transaction the
- * API runs) into a project with no evaluators and into one with three (n-gram against a 50-item
- * golden set, semantic SemScore + relevance, default heuristics), timing each batch; embed the
- * second project's backlog; then drain its evaluation backlog with one evaluate worker and report
+ * API runs) into a project with no evaluators and into one with three (n-gram against a golden set,
+ * semantic SemScore + relevance, default heuristics), each batch to both projects one right after
+ * the other, timing each; embed the second project's texts; then drain its evaluations (queueing the
+ * flagged traces included) with one evaluate worker, then a second run with several, and report
  * traces/s (each trace is scored by all three evaluators) beside the ingest rate of the same traces.
  *
  *   BENCH_TRACES (default 3000); BENCH_EVAL_WORKERS (default 2: workers draining at once, in this process,
@@ -79,25 +80,32 @@ async function main() {
     await createEvaluator({ ctx, input: { projectId: on!.id, name: "semantic", kind: "semantic", datasetId: dataset.id } });
     await createEvaluator({ ctx, input: { projectId: on!.id, name: "checks", kind: "heuristic" } });
 
-    const ingest = async (projectId: string, run: string) => {
-      const latencies: number[] = [];
-      const t0 = performance.now();
-      for (let start = 0; start < N; start += BATCH) {
-        const batch = Array.from({ length: Math.min(BATCH, N - start) }, (_, k) => trace(run, start + k));
-        const b0 = performance.now();
-        await recordTraces(handle.db, { projectId, traces: batch });
-        latencies.push(performance.now() - b0);
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      latencies.sort((a, b) => a - b);
-      return { rate: N / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+    // Ingest side by side: each batch of a run goes to the project without evaluators and to the one with
+    // three, one right after the other (alternating which goes first), so both sides see the same moments of
+    // the machine; a run's rate is its traces over the summed time of its batches.
+    const summary = (latencies: number[]) => {
+      const sorted = [...latencies].sort((a, b) => a - b);
+      return { rate: N / (latencies.reduce((a, b) => a + b, 0) / 1000), p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
     };
-    // Warm-up on a throw-away run, then off/on/on/off (ABBA) so neither side always runs first on a colder table.
-    await ingest(off!.id, "warm");
-    const offA = await ingest(off!.id, "a");
-    const onA = await ingest(on!.id, "a");
-    const onB = await ingest(on!.id, "b");
-    const offB = await ingest(off!.id, "b");
+    const ingestPaired = async (run: string) => {
+      const latencies = { off: [] as number[], on: [] as number[] };
+      for (let start = 0, k = 0; start < N; start += BATCH, k++) {
+        const batch = Array.from({ length: Math.min(BATCH, N - start) }, (_, j) => trace(run, start + j));
+        for (const side of k % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
+          const b0 = performance.now();
+          await recordTraces(handle.db, { projectId: side === "on" ? on!.id : off!.id, traces: batch });
+          latencies[side].push(performance.now() - b0);
+        }
+      }
+      return { off: summary(latencies.off), on: summary(latencies.on) };
+    };
+    // A warm-up on a throw-away run of the project without evaluators, then two runs.
+    for (let start = 0; start < N; start += BATCH) {
+      await recordTraces(handle.db, { projectId: off!.id, traces: Array.from({ length: Math.min(BATCH, N - start) }, (_, j) => trace("warm", start + j)) });
+    }
+    const runA = await ingestPaired("a");
+    const runB = await ingestPaired("b");
+    const [offA, onA, onB, offB] = [runA.off, runA.on, runB.on, runB.off];
     // Ingest flagged every trace of the project with evaluators (trace_keys.eval_pending); the job queues and
     // runs them. Run b's are parked: run a is drained by one worker, then run b by WORKERS workers.
     const park = (pending: boolean) =>
