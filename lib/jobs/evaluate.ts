@@ -130,21 +130,32 @@ export async function runEvalBatch(
     mark = now;
   };
   await resumeSelfPausedEvaluators(handle, options.now ?? new Date());
-  const arrivals = await queueArrivedTraces(handle, { limit: batchSize });
-  lap("arrive");
   // Per project (claimPerProject): FOR UPDATE SKIP LOCKED and a lease, each locking statement on one project.
-  const claimed = await claimPerProject<Claimed>(handle, {
-    table: "eval_backlog",
-    join: CLAIMABLE_JOIN,
-    due: CLAIMABLE,
-    orderBy: "b.next_attempt_at",
-    set: (p) => `locked_until = now() + make_interval(secs => ${p(0)}::double precision / 1000), attempts = b.attempts + 1`,
-    setParams: [leaseMs],
-    returning: "b.project_id, b.trace_id, b.evaluator_id, b.attempts",
-    limit: batchSize,
-  });
-  const stats: EvalBatchStats = { arrived: arrivals.traces, claimed: claimed.length, scored: 0, scores: 0, skipped: 0, waiting: 0, released: 0, retried: 0, failed: 0 };
+  const claim = (limit: number) =>
+    claimPerProject<Claimed>(handle, {
+      table: "eval_backlog",
+      join: CLAIMABLE_JOIN,
+      due: CLAIMABLE,
+      orderBy: "b.next_attempt_at",
+      set: (p) => `locked_until = now() + make_interval(secs => ${p(0)}::double precision / 1000), attempts = b.attempts + 1`,
+      setParams: [leaseMs],
+      returning: "b.project_id, b.trace_id, b.evaluator_id, b.attempts",
+      limit,
+    });
+  const claimed = await claim(batchSize);
   lap("claim");
+  // New traces are queued only when the backlog cannot fill the batch, so it stays about a batch deep
+  // (each trace queues a row per evaluator) and the claim never sorts a long queue.
+  let arrivals = { traces: 0, queued: 0 };
+  if (claimed.length < batchSize) {
+    arrivals = await queueArrivedTraces(handle, { limit: batchSize - claimed.length });
+    lap("arrive");
+    if (arrivals.queued > 0) {
+      claimed.push(...(await claim(batchSize - claimed.length)));
+      lap("claim");
+    }
+  }
+  const stats: EvalBatchStats = { arrived: arrivals.traces, claimed: claimed.length, scored: 0, scores: 0, skipped: 0, waiting: 0, released: 0, retried: 0, failed: 0 };
   if (claimed.length === 0) return stats;
 
   const modelId = embedder ? (await ensureEmbeddingModel(handle, embedder.modelId, embedder.dimensions, { index: false })).id : null;
