@@ -51,7 +51,7 @@ export const postOtlpTraces = withApiKey(async (request, ctx) => {
   } catch (error) {
     throw toPayloadError(error);
   }
-  const result = await ingestOtlpRequest({ db: ctx.db, projectId: ctx.projectId, redaction: ctx.redaction }, decoded);
+  const result = await ingestOtlpRequest({ db: ctx.db, projectId: ctx.projectId, redaction: ctx.redaction, serialized: ctx.handle.driver === "pglite" }, decoded);
   const payload = encodeExportTraceServiceResponse(result.response, format);
   return new Response(payload as BodyInit, {
     status: 200,

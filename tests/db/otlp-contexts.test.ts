@@ -56,7 +56,8 @@ const newTraceId = () => (++traceCounter).toString(16).padStart(32, "a");
 describe.each(dbTargets())("OTLP retrieved contexts across export requests on $name", (target) => {
   let handle: DatabaseHandle & { dispose(): Promise<void> };
   let projectId: string;
-  const ctx = () => ({ db: handle.db, projectId, redaction: parseRedactionSetting("email") });
+  // As the route does: on PGlite, which runs one transaction at a time, without the per-trace lock.
+  const ctx = () => ({ db: handle.db, projectId, redaction: parseRedactionSetting("email"), serialized: handle.driver === "pglite" });
   const contextsOf = async (traceId: string, spanId: string) => (await getTrace(handle.db, projectId, `${traceId}-${spanId}`))?.contexts;
 
   beforeAll(async () => {
@@ -158,5 +159,15 @@ describe.each(dbTargets())("OTLP retrieved contexts across export requests on $n
     expect(after.map((r) => r.otel_trace_id)).not.toContain(stale);
     expect(after.map((r) => r.otel_trace_id)).toContain(inside);
     expect(after).toHaveLength(before.length - 1);
+  });
+
+  it("joins documents in a project whose first exports had none to read (the read skipped until a retriever span is kept)", async () => {
+    const [fresh] = await handle.db.insert(projects).values({ slug: "otlp-ctx-fresh", name: "otlp-ctx-fresh" }).returning();
+    const freshCtx = { ...ctx(), projectId: fresh!.id };
+    const traceId = newTraceId();
+    expect(await ingestOtlpRequest(freshCtx, request([llm(newTraceId(), "4000000000000001", 10)]))).toMatchObject({ accepted: 1 });
+    await ingestOtlpRequest(freshCtx, request([retriever(traceId, "1000000000000008", 0, [DOC_A])]));
+    expect(await ingestOtlpRequest(freshCtx, request([llm(traceId, "4000000000000002", 10)]))).toMatchObject({ accepted: 1 });
+    expect((await getTrace(handle.db, fresh!.id, `${traceId}-4000000000000002`))?.contexts).toEqual([view(DOC_A)]);
   });
 });

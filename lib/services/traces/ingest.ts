@@ -7,10 +7,19 @@ import type { ItemOutcome, NormalizedTrace } from "@/lib/ingest/types";
 import { parseNativeBatch } from "@/lib/ingest/validate-native";
 import { PayloadError, UnavailableError, payloadProblemOf } from "@/lib/errors";
 import { joinRetrievals } from "@/lib/ingest/otlp/retrieval";
-import { attachLateContexts, lockOtelTraces, redactRetrieval, stageRetrievals, stagedRetrievals } from "./otlp-contexts";
+import { attachLateContexts, lockOtelTraces, keptRetrievals, mayHaveStagedRetrievals, redactRetrieval, stageRetrievals, stagedRetrievals } from "./otlp-contexts";
 import { recordTraces, type RecordOutcome } from "./record-traces";
 
-export type IngestContext = { db: Database; projectId: string; redaction: RedactionOptions };
+export type IngestContext = {
+  db: Database;
+  projectId: string;
+  redaction: RedactionOptions;
+  /**
+   * The database runs one transaction at a time (the embedded PGlite, db/pglite-thread.ts): no other
+   * request's statements interleave with an ingest transaction, so the OTLP path needs no locks of its own.
+   */
+  serialized?: boolean;
+};
 
 export type NativeIngestResult = {
   status: 200 | 207;
@@ -88,12 +97,19 @@ export async function ingestOtlpRequest(ctx: IngestContext, request: OtlpTraceRe
   else {
     try {
       outcomes = await ctx.db.transaction(async (tx) => {
-        await lockOtelTraces(tx, ctx.projectId, [...mapped.traces.map((t) => t.spanRef.traceId), ...mapped.retrievals.map((r) => r.traceId)]);
-        const staged = await stagedRetrievals(
-          tx,
-          ctx.projectId,
-          mapped.traces.map((t) => t.spanRef.traceId),
-        );
+        // On a database that runs one transaction at a time the lock is implied, and a project that has
+        // never kept a retrieval there has none to read (otlp-contexts.ts, mayHaveStagedRetrievals).
+        if (!ctx.serialized) {
+          await lockOtelTraces(tx, ctx.projectId, [...mapped.traces.map((t) => t.spanRef.traceId), ...mapped.retrievals.map((r) => r.traceId)]);
+        }
+        const staged =
+          ctx.serialized && !(await mayHaveStagedRetrievals(ctx.db, tx, ctx.projectId))
+            ? []
+            : await stagedRetrievals(
+                tx,
+                ctx.projectId,
+                mapped.traces.map((t) => t.spanRef.traceId),
+              );
         const traces = mapped.traces.map(({ trace, spanRef }) => {
           const own = staged.filter((r) => r.traceId === spanRef.traceId);
           if (own.length === 0) return prepare(trace, ctx.redaction);
@@ -103,6 +119,7 @@ export async function ingestOtlpRequest(ctx: IngestContext, request: OtlpTraceRe
         });
         const recorded = await recordTraces(tx as unknown as Database, { projectId: ctx.projectId, traces, scoreSource: "otel" });
         if (mapped.retrievals.length > 0) {
+          if (ctx.serialized) keptRetrievals(ctx.db, ctx.projectId);
           await stageRetrievals(
             tx,
             ctx.projectId,

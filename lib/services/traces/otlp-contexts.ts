@@ -21,7 +21,9 @@ import { EVALUATOR_MATCHES_TRACE } from "@/lib/services/evaluators/evaluator-sql
  *
  * All of it runs in the ingest transaction, after a lock per (project, OTel
  * trace id): two requests carrying the two halves of one trace take turns,
- * so the second always sees the first's rows and neither join is missed.
+ * so the second always sees the first's rows and neither join is missed. On the
+ * embedded PGlite, which runs one transaction at a time, the turns are given
+ * and the lock is not taken (IngestContext.serialized).
  */
 
 type Tx = Pick<Database, "execute">;
@@ -41,6 +43,41 @@ export async function lockOtelTraces(tx: Tx, projectId: string, otelTraceIds: It
   if (ids.length === 0) return;
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${projectId}::text || '/' || u.id, 7301))
     from unnest(${sql.param(ids)}::text[]) with ordinality as u(id, n) order by u.n`);
+}
+
+/**
+ * Per database (the key is its handle's `db` object), what is known of each project's kept retrievals:
+ * `false`, none; `true`, there may be some. On globalThis, as Next.js loads route bundles as separate
+ * module graphs. Only for a database that runs one transaction at a time and that no other process opens
+ * (the embedded PGlite, db/client.ts): there nothing else can add a row between the check and the end of
+ * the ingest transaction that relies on it.
+ */
+function keptKnown(db: object): Map<string, boolean> {
+  const store = globalThis as typeof globalThis & { __driftlineKeptRetrievals?: WeakMap<object, Map<string, boolean>> };
+  store.__driftlineKeptRetrievals ??= new WeakMap();
+  let known = store.__driftlineKeptRetrievals.get(db);
+  if (!known) store.__driftlineKeptRetrievals.set(db, (known = new Map()));
+  return known;
+}
+
+/**
+ * Whether the project may have kept retrievals on this serialized database: asked once per project and
+ * process, then answered from memory — a project that never sent a retriever span (most) skips the read
+ * of kept documents on every export. Call inside the ingest transaction.
+ */
+export async function mayHaveStagedRetrievals(db: object, tx: Tx, projectId: string): Promise<boolean> {
+  const known = keptKnown(db);
+  const cached = known.get(projectId);
+  if (cached !== undefined) return cached;
+  const [row] = await rows<{ kept: boolean }>(tx, sql`select exists (select 1 from otlp_retrievals where project_id = ${projectId}::uuid) as kept`);
+  const kept = row?.kept === true;
+  known.set(projectId, kept);
+  return kept;
+}
+
+/** Marks a project as keeping retrievals on this serialized database; called before they are written. */
+export function keptRetrievals(db: object, projectId: string): void {
+  keptKnown(db).set(projectId, true);
 }
 
 /** The kept (not yet expired) retrievals of these OTel traces. */
