@@ -100,7 +100,8 @@ export const emptyPhaseTimes = (): EvalPhaseTimes => ({ arrive: 0, claim: 0, loa
 /**
  * One pass of the evaluation job: claims up to `batchSize` due (trace,
  * evaluator) rows of enabled evaluators (`FOR UPDATE SKIP LOCKED` and a
- * lease, so any number of workers share the backlog), runs each evaluator's
+ * lease, so any number of workers share the backlog) — queueing newly stored
+ * traces first when the backlog cannot fill the batch — runs each evaluator's
  * metrics and writes their values as scores (`<evaluator>.<metric>`, source
  * `eval`, with the evaluator's id and version and the golden item matched),
  * deleting the backlog row in the same transaction. Scores are inserted with

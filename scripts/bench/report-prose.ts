@@ -223,12 +223,13 @@ server is idle. Targets: health p99 < 100 ms, dashboard p95 < 300 ms. Past one m
   evals: {
     title: "Evaluators",
     intro: `One fresh PostgreSQL database: \`BENCH_TRACES\` support-assistant traces are ingested through \`recordTraces\` (the
-ingest transaction) in batches of 100, into a project without evaluators and one with three (\`golden\`: BLEU, chrF,
-ROUGE against a golden set; \`semantic\`: SemScore and relevance; \`checks\`: heuristics), after a warm-up run, in the
-order off, on, on, off. Then their texts are embedded, the tables analyzed (as autovacuum would), and the
-evaluation backlog of the first run is drained by one evaluate worker, that of the second by \`BENCH_EVAL_WORKERS\`
-(default 2) workers at once (one process, a pooled connection each). Batches of \`BENCH_EVAL_BATCH\` (default 512)
-(trace, evaluator) rows. Targets: the evaluators keep up with 1,000 traces/s; ingest p99 rises by at most 10 %.`,
+ingest transaction) in batches of 100, each batch into a project without evaluators and into one with three
+(\`golden\`: BLEU, chrF, ROUGE against a golden set; \`semantic\`: SemScore and relevance; \`checks\`: heuristics),
+one right after the other, alternating which goes first, after a warm-up run; two runs. Then their texts are
+embedded, the tables analyzed (as autovacuum would), and the traces of the first run are queued and evaluated by
+one evaluate worker, those of the second by \`BENCH_EVAL_WORKERS\` (default 2) workers at once (one process, a pooled
+connection each). Batches of \`BENCH_EVAL_BATCH\` (default 512) (trace, evaluator) rows. Targets: the evaluators
+keep up with 1,000 traces/s; ingest p99 rises by at most 10 %.`,
     afterword: `**Against the job before this round**, run side by side: the same script from \`main\` at fe8458b (an export of
 it in a scratch directory) and from this branch, alternating, 2,000 traces each, batches of 512:
 
