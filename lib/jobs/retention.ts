@@ -76,20 +76,19 @@ export async function runRetentionBatch(handle: DatabaseHandle, options: { batch
  */
 async function trimActiveUsers(handle: DatabaseHandle, projectId: string, cutoff: Date): Promise<void> {
   const keep = retentionMasks(cutoff);
-  await handle.query("delete from active_user_hours where project_id = $1 and day < $2::date", [projectId, keep.day]);
-  await handle.query("delete from active_user_hours where project_id = $1 and day = $2::date and hours & $3::int = 0", [projectId, keep.day, keep.keepHours]);
-  await handle.query("update active_user_hours set hours = hours & $3::int where project_id = $1 and day = $2::date and hours & ~$3::int <> 0", [
-    projectId,
-    keep.day,
-    keep.keepHours,
-  ]);
-  await handle.query("delete from active_user_days where project_id = $1 and block < $2", [projectId, keep.block]);
-  await handle.query("delete from active_user_days where project_id = $1 and block = $2 and days & $3::bigint = 0", [projectId, keep.block, keep.keepDays]);
-  await handle.query("update active_user_days set days = days & $3::bigint where project_id = $1 and block = $2 and days & ~$3::bigint <> 0", [
-    projectId,
-    keep.block,
-    keep.keepDays,
-  ]);
+  const bitmaps = [
+    { table: "active_user_hours", unit: "day", unitType: "date", bits: "hours", bitType: "int", at: keep.day, mask: keep.keepHours },
+    { table: "active_user_days", unit: "block", unitType: "int", bits: "days", bitType: "bigint", at: keep.block, mask: keep.keepDays },
+  ];
+  for (const { table, unit, unitType, bits, bitType, at, mask } of bitmaps) {
+    const params = [projectId, at, mask];
+    await handle.query(`delete from ${table} where project_id = $1 and ${unit} < $2::${unitType}`, params.slice(0, 2));
+    await handle.query(`delete from ${table} where project_id = $1 and ${unit} = $2::${unitType} and ${bits} & $3::${bitType} = 0`, params);
+    await handle.query(
+      `update ${table} set ${bits} = ${bits} & $3::${bitType} where project_id = $1 and ${unit} = $2::${unitType} and ${bits} & ~$3::${bitType} <> 0`,
+      params,
+    );
+  }
 }
 
 const cutoffsAt = (now: Date) => (p: Project) =>
